@@ -1,0 +1,141 @@
+// Embind glue: unpacks the argument block, calls the C++ operators, returns a status code.
+// No logic and no exceptions here: errors travel as (status, last_error()) and the JS wrapper
+// turns them into Error objects, because Embind 3.1.6 leaks wasm stack on exceptions.
+#include <emscripten/bind.h>
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "abi.h"
+#include "argpool/operators.h"
+#include "argpool/shape.h"
+
+using namespace argpool;
+using namespace argpool_abi;
+
+namespace {
+
+double g_args[kSlotCount];
+std::string g_last_error;
+
+int64_t to_int(double v) {
+  // The JS wrapper only sends safe integers; anything else becomes a value every check rejects.
+  return (std::isfinite(v) && std::fabs(v) <= 9007199254740992.0) ? static_cast<int64_t>(v) : INT64_MIN;
+}
+
+TensorShape read_shape(int slot) {
+  TensorShape s;
+  const int rank = static_cast<int>(to_int(g_args[slot]));
+  s.spatial_rank = (rank >= 3 && rank <= 5) ? rank - 2 : 0;
+  for (int i = 0; i < s.rank(); ++i) s.dims[i] = to_int(g_args[slot + 1 + i]);
+  return s;
+}
+
+void write_shape(int slot, const TensorShape& s) {
+  g_args[slot] = s.rank();
+  for (int i = 0; i < s.rank(); ++i) g_args[slot + 1 + i] = static_cast<double>(s.dims[i]);
+}
+
+PoolParams read_pool_params() {
+  PoolParams p;
+  p.spatial_rank = read_shape(kShapeA).spatial_rank;
+  for (int i = 0; i < p.spatial_rank; ++i) {
+    p.kernel[i] = to_int(g_args[kKernel + i]);
+    p.stride[i] = to_int(g_args[kStride + i]);
+    p.padding[i] = to_int(g_args[kPadding + i]);
+    p.dilation[i] = to_int(g_args[kDilation + i]);
+  }
+  p.ceil_mode = g_args[kCeilMode] != 0;
+  return p;
+}
+
+UnpoolParams read_unpool_params() {
+  UnpoolParams p;
+  p.spatial_rank = read_shape(kShapeA).spatial_rank;
+  p.has_output_size = g_args[kHasOutputSize] != 0;
+  for (int i = 0; i < p.spatial_rank; ++i) {
+    p.kernel[i] = to_int(g_args[kKernel + i]);
+    p.stride[i] = to_int(g_args[kStride + i]);
+    p.padding[i] = to_int(g_args[kPadding + i]);
+    p.output_size[i] = to_int(g_args[kOutputSize + i]);
+  }
+  return p;
+}
+
+int finish(const Result& r) {
+  g_last_error = r.message;
+  return static_cast<int>(r.status);
+}
+
+bool read_dtype(int code, DType* dtype) {
+  if (code != static_cast<int>(DType::kFloat32) && code != static_cast<int>(DType::kFloat64)) {
+    g_last_error = "unknown dtype code " + std::to_string(code);
+    return false;
+  }
+  *dtype = static_cast<DType>(code);
+  return true;
+}
+
+uintptr_t args_address() { return reinterpret_cast<uintptr_t>(g_args); }
+
+int pool_output_shape_abi(int dtype_code) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  TensorShape out;
+  const Result r = pool_output_shape(read_shape(kShapeA), read_pool_params(), dtype, &out, nullptr);
+  if (r.ok()) write_shape(kShapeOut, out);
+  return finish(r);
+}
+
+int max_pool_abi(int dtype_code, int kernel, uintptr_t input, uintptr_t values, uintptr_t indices) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  if (kernel < 0 || kernel > static_cast<int>(MaxPoolKernelId::kF32_3x3s2p1Simd)) {
+    return finish(Result::Error(Status::kUnsupported, "unknown kernel " + std::to_string(kernel)));
+  }
+  return finish(max_pool(dtype, read_shape(kShapeA), read_pool_params(), reinterpret_cast<const void*>(input),
+                         reinterpret_cast<void*>(values), reinterpret_cast<int32_t*>(indices),
+                         static_cast<MaxPoolKernelId>(kernel)));
+}
+
+int unpool_output_shape_abi(int dtype_code) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  TensorShape out;
+  const Result r = unpool_output_shape(read_shape(kShapeA), read_unpool_params(), dtype, &out);
+  if (r.ok()) write_shape(kShapeOut, out);
+  return finish(r);
+}
+
+int max_unpool_abi(int dtype_code, uintptr_t values, uintptr_t indices, uintptr_t output) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  return finish(max_unpool(dtype, read_shape(kShapeA), read_shape(kShapeB), read_unpool_params(),
+                           reinterpret_cast<const void*>(values), reinterpret_cast<const int32_t*>(indices),
+                           reinterpret_cast<void*>(output)));
+}
+
+int max_pool_backward_abi(int dtype_code, uintptr_t grad, uintptr_t indices, uintptr_t grad_input) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  const PoolParams params = read_pool_params();
+  return finish(max_pool_backward(dtype, read_shape(kShapeA), read_shape(kShapeB), read_shape(kShapeC),
+                                  g_args[kHasPoolParams] != 0 ? &params : nullptr,
+                                  reinterpret_cast<const void*>(grad), reinterpret_cast<const int32_t*>(indices),
+                                  reinterpret_cast<void*>(grad_input)));
+}
+
+std::string last_error() { return g_last_error; }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(argpool) {
+  emscripten::function("args_address", &args_address);
+  emscripten::function("pool_output_shape", &pool_output_shape_abi);
+  emscripten::function("max_pool", &max_pool_abi);
+  emscripten::function("unpool_output_shape", &unpool_output_shape_abi);
+  emscripten::function("max_unpool", &max_unpool_abi);
+  emscripten::function("max_pool_backward", &max_pool_backward_abi);
+  emscripten::function("last_error", &last_error);
+}

@@ -1,0 +1,54 @@
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+
+#include <cassert>
+
+#include "kernels/kernels.h"
+#include "kernels/max_pool_window.h"
+#include "kernels/wasmsimd_argmax.h"
+
+namespace argpool {
+
+void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& g, const float* input, float* values,
+                                      int32_t* indices) {
+  assert(g.kernel[0] == 1 && g.stride[0] == 1 && g.pad[0] == 0);
+  assert(g.kernel[1] == 2 && g.kernel[2] == 2 && g.stride[1] == 2 && g.stride[2] == 2);
+  assert(g.pad[1] == 0 && g.pad[2] == 0 && g.dilation[1] == 1 && g.dilation[2] == 1);
+  const int64_t in_h = g.in[1], in_w = g.in[2], out_w = g.out[2];
+  const v128_t lane_offset = wasm_i32x4_make(0, 2, 4, 6);
+  const v128_t one = wasm_i32x4_splat(1), row_step = wasm_i32x4_splat((int32_t)in_w);
+  const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
+
+  for (size_t p = 0; p < g.planes; ++p) {
+    const float* x = input + p * in_plane;
+    float* y = values + p * out_plane;
+    int32_t* yi = indices + p * out_plane;
+    for (int64_t od = 0; od < g.out[0]; ++od) {
+      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi += out_w) {
+        int64_t ow = 0;
+        if (2 * oh + 1 < in_h) {  // a ceil-mode last row has only one input row: scalar
+          const int64_t row = (od * in_h + 2 * oh) * in_w;
+          for (; ow + 3 < out_w && 2 * ow + 7 < in_w; ow += 4) {
+            const float* top = x + row + 2 * ow;
+            const v128_t t0 = wasm_v128_load(top), t1 = wasm_v128_load(top + 4);
+            const v128_t b0 = wasm_v128_load(top + in_w), b1 = wasm_v128_load(top + in_w + 4);
+            v128_t best = wasm_i32x4_shuffle(t0, t1, 0, 2, 4, 6);
+            v128_t best_index = wasm_i32x4_add(wasm_i32x4_splat((int32_t)(row + 2 * ow)), lane_offset);
+            const v128_t top_right = wasm_i32x4_add(best_index, one);
+            const v128_t bottom_left = wasm_i32x4_add(best_index, row_step);
+            argmax_step(wasm_i32x4_shuffle(t0, t1, 1, 3, 5, 7), top_right, &best, &best_index);
+            argmax_step(wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6), bottom_left, &best, &best_index);
+            argmax_step(wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7), wasm_i32x4_add(bottom_left, one), &best,
+                        &best_index);
+            wasm_v128_store(&y[ow], best);
+            wasm_v128_store(&yi[ow], best_index);
+          }
+        }
+        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], &yi[ow]);
+      }
+    }
+  }
+}
+
+}  // namespace argpool
+#endif  // __wasm_simd128__

@@ -1,0 +1,159 @@
+// The scalar reference kernels against an independent brute force, and the operator layer's
+// index checks. (The wasm SIMD kernels are compared with the scalar one in tests/simd.test.mjs.)
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+#include "argpool/operators.h"
+#include "argpool/shape.h"
+
+namespace argpool {
+namespace {
+
+// Independent formulation: walk every tap of the window, padding included, skip what is outside.
+template <typename T>
+void brute_force(const TensorShape& in, const PoolParams& p, const TensorShape& out, const std::vector<T>& x,
+                 std::vector<T>* values, std::vector<int32_t>* indices) {
+  const int r = in.spatial_rank;
+  int64_t isz[3] = {1, 1, 1}, osz[3] = {1, 1, 1}, k[3] = {1, 1, 1}, s[3] = {1, 1, 1}, pd[3] = {0, 0, 0}, dl[3] = {1, 1, 1};
+  for (int i = 0; i < r; ++i) {
+    isz[3 - r + i] = in.spatial(i); osz[3 - r + i] = out.spatial(i); k[3 - r + i] = p.kernel[i];
+    s[3 - r + i] = p.stride[i]; pd[3 - r + i] = p.padding[i]; dl[3 - r + i] = p.dilation[i];
+  }
+  const int64_t planes = in.batch() * in.channels(), iplane = isz[0] * isz[1] * isz[2], oplane = osz[0] * osz[1] * osz[2];
+  values->assign(planes * oplane, T(0));
+  indices->assign(planes * oplane, -7);
+  for (int64_t pl = 0; pl < planes; ++pl) {
+    for (int64_t o = 0; o < oplane; ++o) {
+      const int64_t od = o / (osz[1] * osz[2]), oh = (o / osz[2]) % osz[1], ow = o % osz[2];
+      bool have = false;
+      T best = 0;
+      int64_t best_i = -1;
+      for (int64_t a = 0; a < k[0]; ++a) for (int64_t b = 0; b < k[1]; ++b) for (int64_t c = 0; c < k[2]; ++c) {
+        const int64_t d = od * s[0] - pd[0] + a * dl[0], h = oh * s[1] - pd[1] + b * dl[1], w = ow * s[2] - pd[2] + c * dl[2];
+        if (d < 0 || h < 0 || w < 0 || d >= isz[0] || h >= isz[1] || w >= isz[2]) continue;
+        const int64_t i = (d * isz[1] + h) * isz[2] + w;
+        const T v = x[pl * iplane + i];
+        if (!have || std::isnan(v) || (!std::isnan(best) && v > best)) { best = v; best_i = i; have = true; }
+      }
+      (*values)[pl * oplane + o] = best;
+      (*indices)[pl * oplane + o] = static_cast<int32_t>(best_i);
+    }
+  }
+}
+
+template <typename T>
+bool same_bits(T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }
+
+template <typename T>
+void check_random_cases(DType dtype, uint32_t seed) {
+  std::mt19937 rng(seed);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  int checked = 0;
+  for (int iter = 0; iter < 400; ++iter) {
+    TensorShape in;
+    in.spatial_rank = uniform(1, 3);
+    in.dims[0] = uniform(1, 2);
+    in.dims[1] = uniform(1, 3);
+    PoolParams p;
+    p.spatial_rank = in.spatial_rank;
+    p.ceil_mode = uniform(0, 1) == 1;
+    for (int i = 0; i < in.spatial_rank; ++i) {
+      in.dims[2 + i] = uniform(1, in.spatial_rank == 3 ? 6 : 12);
+      p.kernel[i] = uniform(1, 4);
+      p.stride[i] = uniform(1, 3);
+      p.padding[i] = uniform(0, p.kernel[i] / 2);
+      p.dilation[i] = uniform(1, 3);
+    }
+    TensorShape out;
+    if (!pool_output_shape(in, p, dtype, &out, nullptr).ok()) continue;
+    const int64_t n = element_count(in), m = element_count(out);
+    std::vector<T> x(n);
+    // Few distinct values so that ties are common; some NaN, +-inf and signed zeros.
+    for (auto& v : x) {
+      const int pick = uniform(0, 19);
+      v = pick == 0   ? std::numeric_limits<T>::quiet_NaN()
+          : pick == 1 ? -std::numeric_limits<T>::infinity()
+          : pick == 2 ? std::numeric_limits<T>::infinity()
+          : pick == 3 ? T(-0.0)
+                      : T(uniform(-3, 3));
+    }
+    std::vector<T> values(m), expect_values;
+    std::vector<int32_t> indices(m), expect_indices;
+    ASSERT_TRUE(max_pool(dtype, in, p, x.data(), values.data(), indices.data(), MaxPoolKernelId::kScalar).ok());
+    brute_force(in, p, out, x, &expect_values, &expect_indices);
+    for (int64_t i = 0; i < m; ++i) {
+      ASSERT_TRUE(same_bits(values[i], expect_values[i])) << "iteration " << iter << " output " << i;
+      ASSERT_EQ(indices[i], expect_indices[i]) << "iteration " << iter << " output " << i;
+    }
+    ++checked;
+  }
+  EXPECT_GT(checked, 200);
+}
+
+TEST(MaxPoolScalar, MatchesBruteForceFloat32) { check_random_cases<float>(DType::kFloat32, 1); }
+TEST(MaxPoolScalar, MatchesBruteForceFloat64) { check_random_cases<double>(DType::kFloat64, 2); }
+
+TEST(MaxPoolScalar, NanWinsWithLastIndexTiesKeepFirst) {
+  TensorShape in;
+  in.spatial_rank = 1;
+  in.dims[0] = 1; in.dims[1] = 1; in.dims[2] = 6;
+  PoolParams p;
+  p.spatial_rank = 1;
+  p.kernel[0] = 3; p.stride[0] = 3; p.padding[0] = 0; p.dilation[0] = 1;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float x[6] = {nan, 1, nan, 5, 5, 2};
+  float v[2];
+  int32_t idx[2];
+  ASSERT_TRUE(max_pool(DType::kFloat32, in, p, x, v, idx).ok());
+  EXPECT_TRUE(std::isnan(v[0]));
+  EXPECT_EQ(idx[0], 2);
+  EXPECT_EQ(v[1], 5);
+  EXPECT_EQ(idx[1], 3);
+}
+
+TEST(MaxUnpool, SeedAndOutOfRange) {
+  TensorShape vs;
+  vs.spatial_rank = 2;
+  vs.dims[0] = 1; vs.dims[1] = 1; vs.dims[2] = 2; vs.dims[3] = 2;
+  UnpoolParams p;
+  p.spatial_rank = 2;
+  p.kernel[0] = p.kernel[1] = 2;
+  p.stride[0] = p.stride[1] = 2;
+  const float values[4] = {7, 8, 9, 7};
+  int32_t indices[4] = {5, 7, 12, 14};
+  float out[16];
+  ASSERT_TRUE(max_unpool(DType::kFloat32, vs, vs, p, values, indices, out).ok());
+  const float expect[16] = {0, 0, 0, 0, 0, 7, 0, 8, 0, 0, 0, 0, 9, 0, 7, 0};
+  for (int i = 0; i < 16; ++i) EXPECT_EQ(out[i], expect[i]);
+  indices[2] = 16;
+  const Result r = max_unpool(DType::kFloat32, vs, vs, p, values, indices, out);
+  EXPECT_EQ(r.status, Status::kIndexOutOfRange);
+  EXPECT_NE(r.message.find("indices.data[2] = 16"), std::string::npos);
+  indices[2] = -1;
+  EXPECT_EQ(max_unpool(DType::kFloat32, vs, vs, p, values, indices, out).status, Status::kIndexOutOfRange);
+}
+
+TEST(MaxPoolBackward, OverlappingWindowsAccumulate) {
+  TensorShape grad, input;
+  grad.spatial_rank = input.spatial_rank = 1;
+  grad.dims[0] = input.dims[0] = 1;
+  grad.dims[1] = input.dims[1] = 1;
+  grad.dims[2] = 3;
+  input.dims[2] = 4;
+  const double g[3] = {0.5, 0.25, 2};
+  const int32_t idx[3] = {1, 1, 3};
+  double out[4];
+  ASSERT_TRUE(max_pool_backward(DType::kFloat64, grad, grad, input, nullptr, g, idx, out).ok());
+  EXPECT_EQ(out[0], 0);
+  EXPECT_EQ(out[1], 0.75);
+  EXPECT_EQ(out[2], 0);
+  EXPECT_EQ(out[3], 2);
+}
+
+}  // namespace
+}  // namespace argpool

@@ -1,0 +1,39 @@
+// Builds the wasm module into dist/ (emcmake + cmake, incremental) and, unless --wasm-only, the
+// native core and its GoogleTest suites with AddressSanitizer/UBSan into build/native.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const wasmOnly = process.argv.includes('--wasm-only');
+// Debian's emcc needs its JS modules (acorn, ...) from /usr/share/nodejs.
+const env = {
+  ...process.env,
+  NODE_PATH: ['/usr/share/nodejs', process.env.NODE_PATH].filter(Boolean).join(':'),
+};
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (result.error?.code === 'ENOENT') {
+    console.error(`argpool build: '${command}' not found; run \`npm run setup\` (or: sudo apt-get install -y emscripten cmake g++ libgtest-dev)`);
+    process.exit(1);
+  }
+  if (result.status !== 0) {
+    console.error(`argpool build: ${command} ${args.join(' ')} failed`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+function configure(dir, command, args) {
+  if (!existsSync(join(root, dir, 'CMakeCache.txt'))) run(command, args);
+}
+
+configure('build/wasm', 'emcmake', ['cmake', '-S', '.', '-B', 'build/wasm', '-DCMAKE_BUILD_TYPE=Release',
+  `-DCMAKE_CROSSCOMPILING_EMULATOR=${process.execPath}`]);
+run('cmake', ['--build', 'build/wasm', '-j', '2']);
+
+if (!wasmOnly) {
+  configure('build/native', 'cmake', ['-S', '.', '-B', 'build/native', '-DCMAKE_BUILD_TYPE=Debug', '-DARGPOOL_SANITIZE=ON']);
+  run('cmake', ['--build', 'build/native', '-j', '2']);
+}
