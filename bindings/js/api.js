@@ -42,9 +42,10 @@ function checkShape(fn, name, shape, rank) {
   if (!Array.isArray(shape)) {
     throw new ArgpoolTypeError(`${fn}: ${name} must be an array of integers, got ${describe(shape)}`);
   }
-  const expected = rank === undefined ? '3, 4 or 5 ([N, C, ...spatial])' : `${rank + 2} ([N, C, ${['L', 'H, W', 'D, H, W'][rank - 1]}])`;
+  const expected = rank === undefined ? '3, 4 or 5 dimensions [N, C, ...spatial]'
+    : `${rank + 2} dimensions [N, C, ${['L', 'H, W', 'D, H, W'][rank - 1]}]`;
   if (rank === undefined ? shape.length < 3 || shape.length > 5 : shape.length !== rank + 2) {
-    throw new ArgpoolRangeError(`${fn}: ${name} must have ${expected} dimensions, got ${shape.length}: ${shapeString(shape)}`);
+    throw new ArgpoolRangeError(`${fn}: ${name} must have ${expected}, got ${shape.length}: ${shapeString(shape)}`);
   }
   shape.forEach((d, i) => {
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {

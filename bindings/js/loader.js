@@ -13,7 +13,9 @@ export const API_NAMES = Object.freeze([
 // Runs the Emscripten factory; rejects (instead of hanging) when instantiation fails.
 export function instantiate(factory, { wasmBinary, wasmModule, locateFile } = {}) {
   return new Promise((resolve, reject) => {
-    const config = { onAbort: (what) => reject(new Error(String(what))) };
+    // Failures reach the caller through the rejection (onAbort gets the reason), so the glue's own
+    // console output would only repeat them.
+    const config = { onAbort: (what) => reject(new Error(String(what))), print: () => {}, printErr: () => {} };
     if (wasmBinary !== undefined) config.wasmBinary = wasmBinary;
     if (locateFile !== undefined) config.locateFile = locateFile;
     if (wasmModule !== undefined) {

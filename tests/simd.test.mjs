@@ -1,0 +1,109 @@
+// Every wasm SIMD kernel equals the scalar reference bit for bit (values and indices), run inside
+// the built module on random shapes around the vector width, at every edge (padding, ceil-mode
+// windows, widths 1..17) and on data full of ties, NaN, infinities and signed zeros.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { init } from '../bindings/js/node.js';
+import { firstBitDifference, randInt, rng, specialValues } from './random.mjs';
+
+const ap = await init();
+const { maxPool: maxPoolWith } = ap._internal;
+
+function compare(kernel, input, options, label) {
+  const expected = maxPoolWith(input, options, 'scalar');
+  const actual = maxPoolWith(input, options, kernel);
+  assert.deepEqual(actual.values.shape, expected.values.shape, label);
+  const diff = firstBitDifference(actual.values.data, expected.values.data);
+  assert.equal(diff, null, `${kernel} values differ from scalar at ${diff} — ${label}`);
+  assert.deepEqual(actual.indices.data, expected.indices.data, `${kernel} indices differ — ${label}`);
+}
+
+function input(random, shape) {
+  return { data: specialValues(random, Float32Array, shape.reduce((a, b) => a * b, 1)), shape };
+}
+
+test('f32_2x2s2_wasmsimd equals scalar for every width 1..17 and height 1..9, floor and ceil mode', () => {
+  const random = rng(1);
+  let cases = 0;
+  for (let w = 2; w <= 17; ++w) {
+    for (let h = 2; h <= 9; ++h) {
+      for (const ceilMode of [false, true]) {
+        const x = input(random, [1, randInt(random, 1, 3), h, w]);
+        const options = { kernelSize: 2, stride: 2, ceilMode };
+        compare('f32_2x2s2_wasmsimd', x, options, `[${x.shape}] ceil=${ceilMode}`);
+        compare('auto', x, options, `[${x.shape}] ceil=${ceilMode}`);
+        ++cases;
+      }
+    }
+  }
+  assert.equal(cases, 16 * 8 * 2);
+});
+
+test('f32_3x3s2p1_wasmsimd equals scalar for every width 1..17 and height 1..9, floor and ceil mode', () => {
+  const random = rng(2);
+  for (let w = 1; w <= 17; ++w) {
+    for (let h = 1; h <= 9; ++h) {
+      for (const ceilMode of [false, true]) {
+        const x = input(random, [randInt(random, 1, 2), randInt(random, 1, 3), h, w]);
+        const options = { kernelSize: 3, stride: 2, padding: 1, ceilMode };
+        compare('f32_3x3s2p1_wasmsimd', x, options, `[${x.shape}] ceil=${ceilMode}`);
+        compare('auto', x, options, `[${x.shape}] ceil=${ceilMode}`);
+      }
+    }
+  }
+});
+
+test('f32_generic_wasmsimd equals scalar on 3000 random 1D/2D/3D parameter sets', () => {
+  const random = rng(3);
+  let cases = 0;
+  while (cases < 3000) {
+    const rank = randInt(random, 1, 3);
+    const spatial = Array.from({ length: rank }, () => randInt(random, 1, rank === 3 ? 9 : 17));
+    const kernelSize = spatial.map(() => randInt(random, 1, 5));
+    const options = {
+      kernelSize,
+      stride: spatial.map(() => randInt(random, 1, 4)),
+      padding: kernelSize.map((k) => randInt(random, 0, Math.floor(k / 2))),
+      dilation: spatial.map(() => randInt(random, 1, 3)),
+      ceilMode: random() < 0.5,
+    };
+    try {
+      ap.outputShape([1, 1, ...spatial], options);
+    } catch {
+      continue; // kernel larger than the input, or windows of only padding: not a kernel case
+    }
+    const x = input(random, [randInt(random, 1, 2), randInt(random, 1, 3), ...spatial]);
+    const label = `[${x.shape}] ${JSON.stringify(options)}`;
+    compare('f32_generic_wasmsimd', x, options, label);
+    compare('auto', x, options, label);
+    ++cases;
+  }
+});
+
+test('SIMD kernels equal scalar on larger planes (many vector groups per row)', () => {
+  const random = rng(4);
+  const shapes = [[2, 8, 33, 47], [1, 3, 64, 64], [1, 2, 17, 129]];
+  const optionSets = [
+    { kernelSize: 2, stride: 2 },
+    { kernelSize: 3, stride: 2, padding: 1 },
+    { kernelSize: [3, 5], stride: [1, 2], padding: [1, 2], dilation: [2, 1] },
+    { kernelSize: 4, stride: 3, padding: 2, ceilMode: true },
+  ];
+  for (const shape of shapes) {
+    const x = input(random, shape);
+    for (const options of optionSets) {
+      compare('f32_generic_wasmsimd', x, options, `[${shape}] ${JSON.stringify(options)}`);
+      compare('auto', x, options, `[${shape}] ${JSON.stringify(options)}`);
+    }
+    compare('f32_2x2s2_wasmsimd', x, optionSets[0], `[${shape}]`);
+    compare('f32_3x3s2p1_wasmsimd', x, optionSets[1], `[${shape}]`);
+  }
+});
+
+test('a specialised kernel refuses parameters it was not written for', () => {
+  const x = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
+  assert.throws(() => maxPoolWith(x, { kernelSize: 3, stride: 1 }, 'f32_2x2s2_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
+  const x64 = { data: new Float64Array(16), shape: [1, 1, 4, 4] };
+  assert.throws(() => maxPoolWith(x64, { kernelSize: 2 }, 'f32_generic_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
+});
