@@ -3,6 +3,8 @@
 // turns them into Error objects, because Embind 3.1.6 leaks wasm stack on exceptions.
 #include <emscripten/bind.h>
 
+#include <malloc.h>
+
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -10,6 +12,7 @@
 #include "abi.h"
 #include "argpool/operators.h"
 #include "argpool/shape.h"
+#include "kernels/kernels.h"
 
 using namespace argpool;
 using namespace argpool_abi;
@@ -128,6 +131,16 @@ int max_pool_backward_abi(int dtype_code, uintptr_t grad, uintptr_t indices, uin
 
 std::string last_error() { return g_last_error; }
 
+// Bytes currently handed out by malloc (for ap.stats()).
+double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
+
+// Benchmark reference: the memory traffic of pooling without its logic (see kernels.h).
+void memory_bound_abi(uintptr_t input, double input_count, uintptr_t values, uintptr_t indices, double output_count) {
+  memory_bound_f32_wasmsimd(reinterpret_cast<const float*>(input), static_cast<size_t>(input_count),
+                            reinterpret_cast<float*>(values), reinterpret_cast<int32_t*>(indices),
+                            static_cast<size_t>(output_count));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(argpool) {
@@ -138,4 +151,6 @@ EMSCRIPTEN_BINDINGS(argpool) {
   emscripten::function("max_unpool", &max_unpool_abi);
   emscripten::function("max_pool_backward", &max_pool_backward_abi);
   emscripten::function("last_error", &last_error);
+  emscripten::function("heap_in_use", &heap_in_use);
+  emscripten::function("memory_bound", &memory_bound_abi);
 }

@@ -3,16 +3,21 @@
 // lives in C++ (src/argpool/shape.cpp); its error messages come back through `last_error()`.
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError, errorFromStatus } from './errors.js';
 import { KERNEL, SLOT } from './abi.js';
+import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
+// Value dtypes with their C++ DType codes (src/argpool/types.h); int32 is for indices only.
 const DTYPES = Object.freeze([
   Object.freeze({ name: 'float32', tag: 'Float32Array', ArrayType: Float32Array, code: 0 }),
   Object.freeze({ name: 'float64', tag: 'Float64Array', ArrayType: Float64Array, code: 1 }),
 ]);
+const INDEX_DTYPE = Object.freeze({ name: 'int32', tag: 'Int32Array', ArrayType: Int32Array, code: -1 });
+const DTYPE_BY_NAME = Object.freeze(Object.fromEntries([...DTYPES, INDEX_DTYPE].map((d) => [d.name, d])));
 const VALUE_TYPES = DTYPES.map((d) => d.tag).join(' or ');
 const MAX_ALLOCATION = 2 ** 31 - 1; // the module's memory is capped at 2 GiB (CMakeLists.txt)
+const SCRATCH_LIMIT = 1 << 20; // plain-array calls up to this many bytes reuse one scratch block
 
-const POOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode'];
-const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'dilation', 'ceilMode'];
+const POOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
+const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'dilation', 'ceilMode', 'returnIndices'];
 
 function typeTag(value) {
   return Object.prototype.toString.call(value).slice(8, -1);
@@ -47,13 +52,15 @@ function checkShape(fn, name, shape, rank) {
   if (rank === undefined ? shape.length < 3 || shape.length > 5 : shape.length !== rank + 2) {
     throw new ArgpoolRangeError(`${fn}: ${name} must have ${expected}, got ${shape.length}: ${shapeString(shape)}`);
   }
-  shape.forEach((d, i) => {
+  const copy = shape.slice();
+  for (let i = 0; i < copy.length; ++i) {
+    const d = copy[i];
     if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
       throw new (typeof d === 'number' ? ArgpoolRangeError : ArgpoolTypeError)(
         `${fn}: ${name}[${i}] must be a non-negative integer, got ${describe(d)}`);
     }
-  });
-  return shape.slice();
+  }
+  return copy;
 }
 
 // A tensor argument: { data: <typed array>, shape: number[] } with data.length == prod(shape).
@@ -64,11 +71,13 @@ function checkTensor(fn, name, tensor, rank, kind) {
   const { data } = tensor;
   let dtype = null;
   if (kind === 'indices') {
-    if (typeTag(data) !== 'Int32Array') {
+    dtype = INDEX_DTYPE;
+    if (!(data instanceof Int32Array) && typeTag(data) !== 'Int32Array') {
       throw new ArgpoolTypeError(`${fn}: ${name}.data must be an Int32Array, got ${describe(data)}`);
     }
   } else {
-    dtype = ArrayBuffer.isView(data) ? DTYPES.find((d) => d.tag === typeTag(data)) : undefined;
+    dtype = data instanceof Float32Array ? DTYPES[0]
+      : ArrayBuffer.isView(data) ? DTYPES.find((d) => d.tag === typeTag(data)) : undefined;
     if (!dtype) {
       throw new ArgpoolTypeError(`${fn}: ${name}.data must be a ${VALUE_TYPES}, got ${describe(data)}`);
     }
@@ -86,7 +95,7 @@ function checkOptions(fn, options, allowed) {
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new ArgpoolTypeError(`${fn}: options must be an object such as { kernelSize: 2 }, got ${describe(options)}`);
   }
-  for (const key of Object.keys(options)) {
+  for (const key in options) {
     if (!allowed.includes(key)) {
       throw new ArgpoolTypeError(`${fn}: unknown option '${key}'; known options: ${allowed.join(', ')}`);
     }
@@ -118,19 +127,24 @@ function spatialParam(fn, name, value, rank, fallback) {
   return list.slice();
 }
 
+function booleanOption(fn, options, name, fallback) {
+  const value = options[name] ?? fallback;
+  if (typeof value !== 'boolean') {
+    throw new ArgpoolTypeError(`${fn}: options.${name} must be a boolean, got ${describe(value)}`);
+  }
+  return value;
+}
+
 function parsePoolOptions(fn, options, rank) {
   checkOptions(fn, options, POOL_OPTIONS);
   const kernelSize = spatialParam(fn, 'kernelSize', options.kernelSize, rank);
-  const ceilMode = options.ceilMode ?? false;
-  if (typeof ceilMode !== 'boolean') {
-    throw new ArgpoolTypeError(`${fn}: options.ceilMode must be a boolean, got ${describe(ceilMode)}`);
-  }
   return {
     kernelSize,
     stride: spatialParam(fn, 'stride', options.stride, rank, kernelSize),
     padding: spatialParam(fn, 'padding', options.padding, rank, new Array(rank).fill(0)),
     dilation: spatialParam(fn, 'dilation', options.dilation, rank, new Array(rank).fill(1)),
-    ceilMode,
+    ceilMode: booleanOption(fn, options, 'ceilMode', false),
+    returnIndices: booleanOption(fn, options, 'returnIndices', true),
   };
 }
 
@@ -169,174 +183,358 @@ function parseUnpoolOptions(fn, options, valuesShape) {
   };
 }
 
+function sameShape(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; ++i) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 // Builds the API object over one instantiated Emscripten module.
 export function createArgpool(Module) {
   const argsAddress = Module.args_address();
-  let argsView = null;
+  let liveTensors = 0;
+  const scratch = { pointer: 0, bytes: 0 };
 
-  function args() {
-    // Memory growth replaces the buffer; re-derive the view whenever that happened.
-    if (argsView === null || argsView.buffer !== Module.HEAPU8.buffer) {
-      argsView = new Float64Array(Module.HEAPU8.buffer, argsAddress, SLOT.COUNT);
+  // Frees tensors that were garbage-collected without dispose(): a safety net, not the rule.
+  const registry = new FinalizationRegistry((pointer) => {
+    Module._free(pointer);
+    liveTensors -= 1;
+  });
+  const owner = {
+    Module,
+    release(tensor, pointer) {
+      registry.unregister(tensor);
+      Module._free(pointer);
+      liveTensors -= 1;
+    },
+  };
+
+  // Whole-heap views, re-derived only when memory growth replaced the buffer.
+  const views = { buffer: null, Float32Array: null, Float64Array: null, Int32Array: null, args: null };
+
+  function heap(ArrayType) {
+    const buffer = Module.HEAPU8.buffer;
+    if (buffer !== views.buffer) {
+      views.buffer = buffer;
+      views.Float32Array = new Float32Array(buffer);
+      views.Float64Array = new Float64Array(buffer);
+      views.Int32Array = new Int32Array(buffer);
+      views.args = new Float64Array(buffer, argsAddress, SLOT.COUNT);
     }
-    return argsView;
+    return ArrayType === Float32Array ? views.Float32Array
+      : ArrayType === Float64Array ? views.Float64Array
+        : ArrayType === Int32Array ? views.Int32Array : new ArrayType(buffer);
   }
 
-  function writeShape(slot, shape) {
-    const a = args();
+  function args() {
+    heap(Float64Array);
+    return views.args;
+  }
+
+  function writeShape(a, slot, shape) {
     a[slot] = shape.length;
     for (let i = 0; i < shape.length; ++i) a[slot + 1 + i] = shape[i];
   }
 
-  function readShape(slot) {
-    const a = args();
-    return Array.from(a.subarray(slot + 1, slot + 1 + a[slot]));
+  function readShape(a, slot) {
+    const shape = new Array(a[slot]);
+    for (let i = 0; i < shape.length; ++i) shape[i] = a[slot + 1 + i];
+    return shape;
   }
 
-  function writeSpatial(slot, values) {
-    const a = args();
+  function writeSpatial(a, slot, values) {
     for (let i = 0; i < values.length; ++i) a[slot + i] = values[i];
   }
 
-  function writePoolParams(p) {
-    writeSpatial(SLOT.KERNEL, p.kernelSize);
-    writeSpatial(SLOT.STRIDE, p.stride);
-    writeSpatial(SLOT.PADDING, p.padding);
-    writeSpatial(SLOT.DILATION, p.dilation);
-    args()[SLOT.CEIL_MODE] = p.ceilMode ? 1 : 0;
+  function writePoolParams(a, p) {
+    writeSpatial(a, SLOT.KERNEL, p.kernelSize);
+    writeSpatial(a, SLOT.STRIDE, p.stride);
+    writeSpatial(a, SLOT.PADDING, p.padding);
+    writeSpatial(a, SLOT.DILATION, p.dilation);
+    a[SLOT.CEIL_MODE] = p.ceilMode ? 1 : 0;
   }
 
   function check(fn, status) {
     if (status !== 0) throw errorFromStatus(status, `${fn}: ${Module.last_error()}`);
   }
 
-  // Allocates one wasm buffer per byte size, runs `body(pointers)`, frees them all.
+  function malloc(fn, bytes) {
+    const pointer = bytes <= MAX_ALLOCATION ? Module._malloc(Math.max(bytes, 16)) : 0;
+    if (!pointer) {
+      throw new ArgpoolError(`${fn}: cannot allocate ${bytes} bytes of wasm memory (the module is limited to 2 GiB)`,
+        'ARGPOOL_OUT_OF_MEMORY');
+    }
+    return pointer;
+  }
+
+  // Runs `body(pointers)` with one wasm buffer per byte size (0 → no buffer needed). Small calls
+  // share one kept scratch block; larger ones get their own allocations, freed afterwards.
   function withBuffers(fn, byteSizes, body) {
+    const aligned = byteSizes.map((bytes) => Math.ceil(bytes / 16) * 16);
+    const total = aligned.reduce((a, b) => a + b, 0);
+    if (total <= SCRATCH_LIMIT) {
+      if (scratch.bytes < total) {
+        const pointer = malloc(fn, Math.max(total, 4096));
+        if (scratch.pointer) Module._free(scratch.pointer);
+        scratch.pointer = pointer;
+        scratch.bytes = Math.max(total, 4096);
+      }
+      let offset = scratch.pointer;
+      return body(aligned.map((bytes) => {
+        const pointer = bytes === 0 ? 0 : offset;
+        offset += bytes;
+        return pointer;
+      }));
+    }
     const pointers = [];
     try {
-      for (const bytes of byteSizes) {
-        const pointer = bytes <= MAX_ALLOCATION ? Module._malloc(Math.max(bytes, 8)) : 0;
-        if (!pointer) {
-          throw new ArgpoolError(
-            `${fn}: cannot allocate ${bytes} bytes of wasm memory (the module is limited to 2 GiB)`,
-            'ARGPOOL_OUT_OF_MEMORY');
-        }
-        pointers.push(pointer);
-      }
+      for (const bytes of aligned) pointers.push(bytes === 0 ? 0 : malloc(fn, bytes));
       return body(pointers);
     } finally {
-      for (const pointer of pointers) Module._free(pointer);
+      for (const pointer of pointers) if (pointer) Module._free(pointer);
     }
   }
 
-  // Views are taken after every allocation (growth detaches old ones) and never escape.
   function copyIn(ArrayType, pointer, data) {
-    new ArrayType(Module.HEAPU8.buffer, pointer, data.length).set(data);
+    heap(ArrayType).set(data, pointer / ArrayType.BYTES_PER_ELEMENT);
   }
 
   function copyOut(ArrayType, pointer, length) {
-    return new ArrayType(Module.HEAPU8.buffer, pointer, length).slice();
+    const start = pointer / ArrayType.BYTES_PER_ELEMENT;
+    return heap(ArrayType).slice(start, start + length);
   }
 
-  function maxPoolImpl(fn, input, options, rank, kernel = KERNEL.auto) {
-    const x = checkTensor(fn, 'input', input, rank, 'values');
+  // An input: a WasmTensor of this instance (used in place) or a plain { data, shape } (copied in).
+  function operand(fn, name, tensor, rank, kind) {
+    if (!(tensor instanceof WasmTensor)) {
+      const t = checkTensor(fn, name, tensor, rank, kind);
+      t.pointer = 0;
+      return t;
+    }
+    const pointer = WasmTensor.pointerFor(tensor, owner, name);
+    const dtype = DTYPE_BY_NAME[tensor.dtype];
+    if (kind === 'indices' ? dtype !== INDEX_DTYPE : dtype === INDEX_DTYPE) {
+      throw new ArgpoolTypeError(`${fn}: ${name} must be a ${kind === 'indices' ? "'int32'" : "'float32' or 'float64'"} tensor, got '${dtype.name}'`);
+    }
+    return { data: null, shape: checkShape(fn, `${name}.shape`, tensor.shape, rank), dtype, pointer };
+  }
+
+  // An output given by the caller: a WasmTensor (written in place) or a plain { data, shape }
+  // (written by copy), with exactly the expected shape and dtype.
+  function target(fn, name, tensor, shape, dtype, inputs) {
+    if (inputs.includes(tensor)) throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs`);
+    if (tensor instanceof WasmTensor) {
+      const pointer = WasmTensor.pointerFor(tensor, owner, name);
+      if (tensor.dtype !== dtype.name || !sameShape(tensor.shape, shape)) {
+        throw new ArgpoolRangeError(`${fn}: ${name} must be a '${dtype.name}' tensor of shape ${shapeString(shape)}, got '${tensor.dtype}' ${shapeString(tensor.shape)}`);
+      }
+      return { pointer, data: null };
+    }
+    const t = checkTensor(fn, name, tensor, shape.length - 2, dtype === INDEX_DTYPE ? 'indices' : 'values');
+    if (t.dtype !== dtype || !sameShape(t.shape, shape)) {
+      throw new ArgpoolRangeError(`${fn}: ${name} must be a ${dtype.tag} of shape ${shapeString(shape)}, got ${describe(t.data)} ${shapeString(t.shape)}`);
+    }
+    return { pointer: 0, data: t.data };
+  }
+
+  function checkOut(fn, out) {
+    if (out !== undefined && (out === null || typeof out !== 'object')) {
+      throw new ArgpoolTypeError(`${fn}: out must be an object, got ${describe(out)}`);
+    }
+  }
+
+  // Bytes to stage for an operand or a target that is not already in wasm memory.
+  const stagedBytes = (x, count, dtype) => (x === null || x.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT);
+
+  // Result for an output: written into the caller's target, or a fresh array.
+  function deliver(t, pointer, dtype, shape, count) {
+    if (t === null) return { data: copyOut(dtype.ArrayType, pointer, count), shape: shape.slice() };
+    if (t.data !== null) t.data.set(copyOut(dtype.ArrayType, pointer, count));
+    return null;
+  }
+
+  function maxPoolImpl(fn, input, options, rank, out, kernel = KERNEL.auto) {
+    const x = operand(fn, 'input', input, rank, 'values');
     const params = parsePoolOptions(fn, options, x.shape.length - 2);
-    const { ArrayType, code } = x.dtype;
-    writeShape(SLOT.SHAPE_A, x.shape);
-    writePoolParams(params);
-    check(fn, Module.pool_output_shape(code));
-    const shape = readShape(SLOT.SHAPE_OUT);
+    checkOut(fn, out);
+    const { dtype } = x;
+    const a = args();
+    writeShape(a, SLOT.SHAPE_A, x.shape);
+    writePoolParams(a, params);
+    check(fn, Module.pool_output_shape(dtype.code));
+    const shape = readShape(args(), SLOT.SHAPE_OUT);
     const count = product(shape);
-    const size = ArrayType.BYTES_PER_ELEMENT;
-    return withBuffers(fn, [x.data.length * size, count * size, count * 4], ([inPtr, valuesPtr, indicesPtr]) => {
-      copyIn(ArrayType, inPtr, x.data);
-      check(fn, Module.max_pool(code, kernel, inPtr, valuesPtr, indicesPtr));
-      return {
-        values: { data: copyOut(ArrayType, valuesPtr, count), shape: shape.slice() },
-        indices: { data: copyOut(Int32Array, indicesPtr, count), shape: shape.slice() },
-      };
+    const valuesTarget = out === undefined ? null : target(fn, 'out.values', out.values, shape, dtype, [input]);
+    const indicesTarget = out === undefined || !params.returnIndices ? null
+      : target(fn, 'out.indices', out.indices, shape, INDEX_DTYPE, [input, out.values]);
+    const sizes = [
+      stagedBytes(x, x.data?.length ?? 0, dtype),
+      valuesTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
+      !params.returnIndices || indicesTarget?.pointer ? 0 : count * 4,
+    ];
+    return withBuffers(fn, sizes, ([inBuffer, valuesBuffer, indicesBuffer]) => {
+      const inPtr = x.pointer || inBuffer;
+      if (!x.pointer) copyIn(dtype.ArrayType, inPtr, x.data);
+      const valuesPtr = valuesTarget?.pointer || valuesBuffer;
+      const indicesPtr = params.returnIndices ? indicesTarget?.pointer || indicesBuffer : 0;
+      check(fn, Module.max_pool(dtype.code, kernel, inPtr, valuesPtr, indicesPtr));
+      const values = deliver(valuesTarget, valuesPtr, dtype, shape, count);
+      if (out !== undefined) {
+        if (params.returnIndices) deliver(indicesTarget, indicesPtr, INDEX_DTYPE, shape, count);
+        return out;
+      }
+      return params.returnIndices ? { values, indices: deliver(null, indicesPtr, INDEX_DTYPE, shape, count) } : { values };
     });
   }
 
-  function maxUnpoolImpl(fn, values, indices, options, rank) {
-    const v = checkTensor(fn, 'values', values, rank, 'values');
-    const idx = checkTensor(fn, 'indices', indices, rank, 'indices');
+  function maxUnpoolImpl(fn, values, indices, options, rank, out) {
+    const v = operand(fn, 'values', values, rank, 'values');
+    const idx = operand(fn, 'indices', indices, rank, 'indices');
     const params = parseUnpoolOptions(fn, options, v.shape);
-    const { ArrayType, code } = v.dtype;
+    if (out !== undefined && (out === null || typeof out !== 'object')) {
+      throw new ArgpoolTypeError(`${fn}: out must be a tensor, got ${describe(out)}`);
+    }
+    const { dtype } = v;
     // The argument block lives in wasm memory, so it survives the allocations below.
-    writeShape(SLOT.SHAPE_A, v.shape);
-    writeShape(SLOT.SHAPE_B, idx.shape);
-    writeSpatial(SLOT.KERNEL, params.kernelSize);
-    writeSpatial(SLOT.STRIDE, params.stride);
-    writeSpatial(SLOT.PADDING, params.padding);
-    args()[SLOT.HAS_OUTPUT_SIZE] = params.outputSize ? 1 : 0;
-    if (params.outputSize) writeSpatial(SLOT.OUTPUT_SIZE, params.outputSize);
-    check(fn, Module.unpool_output_shape(code));
-    const shape = readShape(SLOT.SHAPE_OUT);
+    const a = args();
+    writeShape(a, SLOT.SHAPE_A, v.shape);
+    writeShape(a, SLOT.SHAPE_B, idx.shape);
+    writeSpatial(a, SLOT.KERNEL, params.kernelSize);
+    writeSpatial(a, SLOT.STRIDE, params.stride);
+    writeSpatial(a, SLOT.PADDING, params.padding);
+    a[SLOT.HAS_OUTPUT_SIZE] = params.outputSize ? 1 : 0;
+    if (params.outputSize) writeSpatial(a, SLOT.OUTPUT_SIZE, params.outputSize);
+    check(fn, Module.unpool_output_shape(dtype.code));
+    const shape = readShape(args(), SLOT.SHAPE_OUT);
     const count = product(shape);
-    const size = ArrayType.BYTES_PER_ELEMENT;
-    return withBuffers(fn, [v.data.length * size, idx.data.length * 4, count * size], ([vPtr, iPtr, outPtr]) => {
-      copyIn(ArrayType, vPtr, v.data);
-      copyIn(Int32Array, iPtr, idx.data);
-      check(fn, Module.max_unpool(code, vPtr, iPtr, outPtr));
-      return { data: copyOut(ArrayType, outPtr, count), shape };
+    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [values, indices]);
+    const sizes = [
+      stagedBytes(v, v.data?.length ?? 0, dtype),
+      stagedBytes(idx, idx.data?.length ?? 0, INDEX_DTYPE),
+      outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
+    ];
+    return withBuffers(fn, sizes, ([vBuffer, iBuffer, outBuffer]) => {
+      const vPtr = v.pointer || vBuffer;
+      const iPtr = idx.pointer || iBuffer;
+      if (!v.pointer) copyIn(dtype.ArrayType, vPtr, v.data);
+      if (!idx.pointer) copyIn(Int32Array, iPtr, idx.data);
+      const outPtr = outTarget?.pointer || outBuffer;
+      check(fn, Module.max_unpool(dtype.code, vPtr, iPtr, outPtr));
+      return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
     });
   }
 
-  function maxPoolBackwardImpl(fn, gradOutput, indices, inputShape, options, rank) {
-    const g = checkTensor(fn, 'gradOutput', gradOutput, rank, 'values');
-    const idx = checkTensor(fn, 'indices', indices, rank, 'indices');
+  function maxPoolBackwardImpl(fn, gradOutput, indices, inputShape, options, rank, out) {
+    const g = operand(fn, 'gradOutput', gradOutput, rank, 'values');
+    const idx = operand(fn, 'indices', indices, rank, 'indices');
     const shape = checkShape(fn, 'inputShape', inputShape, rank);
-    const params = options === undefined ? null : parsePoolOptions(fn, options, shape.length - 2);
-    const { ArrayType, code } = g.dtype;
+    const params = options === undefined || options === null ? null : parsePoolOptions(fn, options, shape.length - 2);
+    const { dtype } = g;
     const count = product(shape);
-    const size = ArrayType.BYTES_PER_ELEMENT;
-    return withBuffers(fn, [g.data.length * size, idx.data.length * 4, count * size], ([gPtr, iPtr, outPtr]) => {
-      copyIn(ArrayType, gPtr, g.data);
-      copyIn(Int32Array, iPtr, idx.data);
-      writeShape(SLOT.SHAPE_A, g.shape);
-      writeShape(SLOT.SHAPE_B, idx.shape);
-      writeShape(SLOT.SHAPE_C, shape);
-      args()[SLOT.HAS_POOL_PARAMS] = params ? 1 : 0;
-      if (params) writePoolParams(params);
-      check(fn, Module.max_pool_backward(code, gPtr, iPtr, outPtr));
-      return { data: copyOut(ArrayType, outPtr, count), shape };
+    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [gradOutput, indices]);
+    const sizes = [
+      stagedBytes(g, g.data?.length ?? 0, dtype),
+      stagedBytes(idx, idx.data?.length ?? 0, INDEX_DTYPE),
+      outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
+    ];
+    return withBuffers(fn, sizes, ([gBuffer, iBuffer, outBuffer]) => {
+      const gPtr = g.pointer || gBuffer;
+      const iPtr = idx.pointer || iBuffer;
+      if (!g.pointer) copyIn(dtype.ArrayType, gPtr, g.data);
+      if (!idx.pointer) copyIn(Int32Array, iPtr, idx.data);
+      const a = args();
+      writeShape(a, SLOT.SHAPE_A, g.shape);
+      writeShape(a, SLOT.SHAPE_B, idx.shape);
+      writeShape(a, SLOT.SHAPE_C, shape);
+      a[SLOT.HAS_POOL_PARAMS] = params ? 1 : 0;
+      if (params) writePoolParams(a, params);
+      const outPtr = outTarget?.pointer || outBuffer;
+      check(fn, Module.max_pool_backward(dtype.code, gPtr, iPtr, outPtr));
+      return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
     });
   }
 
   function outputShape(inputShape, options) {
     const fn = 'outputShape';
     const shape = checkShape(fn, 'inputShape', inputShape);
-    writeShape(SLOT.SHAPE_A, shape);
-    writePoolParams(parsePoolOptions(fn, options, shape.length - 2));
+    const params = parsePoolOptions(fn, options, shape.length - 2);
+    const a = args();
+    writeShape(a, SLOT.SHAPE_A, shape);
+    writePoolParams(a, params);
     check(fn, Module.pool_output_shape(DTYPES[0].code));
-    return readShape(SLOT.SHAPE_OUT);
+    return readShape(args(), SLOT.SHAPE_OUT);
+  }
+
+  function tensor(shape, dtype = 'float32', source = undefined) {
+    const fn = 'tensor';
+    if (!Array.isArray(shape) || shape.length === 0) {
+      throw new ArgpoolTypeError(`${fn}: shape must be a non-empty array of integers, got ${describe(shape)}`);
+    }
+    shape.forEach((d, i) => {
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+        throw new (typeof d === 'number' ? ArgpoolRangeError : ArgpoolTypeError)(
+          `${fn}: shape[${i}] must be a non-negative integer, got ${describe(d)}`);
+      }
+    });
+    const spec = typeof dtype === 'string' && Object.hasOwn(TENSOR_DTYPES, dtype) ? TENSOR_DTYPES[dtype] : null;
+    if (spec === null) {
+      throw new ArgpoolTypeError(`${fn}: dtype must be one of ${Object.keys(TENSOR_DTYPES).map((d) => `'${d}'`).join(', ')}, got ${describe(dtype)}`);
+    }
+    const count = product(shape);
+    if (source !== undefined && (source === null || typeof source !== 'object' || source.length !== count)) {
+      throw new ArgpoolRangeError(`${fn}: source must be an array-like of ${count} elements, got ${describe(source)}`);
+    }
+    const bytes = count * spec.ArrayType.BYTES_PER_ELEMENT;
+    const pointer = malloc(fn, bytes);
+    const t = new WasmTensor(owner, pointer, shape, spec);
+    liveTensors += 1;
+    registry.register(t, pointer, t);
+    const view = t.data;
+    if (source !== undefined) view.set(source);
+    else view.fill(0);
+    return t;
+  }
+
+  function stats() {
+    return {
+      wasmMemoryBytes: Module.HEAPU8.buffer.byteLength,
+      heapInUseBytes: Module.heap_in_use(),
+      liveTensors,
+    };
   }
 
   const api = {
-    maxPool: (input, options) => maxPoolImpl('maxPool', input, options),
-    maxPool1d: (input, options) => maxPoolImpl('maxPool1d', input, options, 1),
-    maxPool2d: (input, options) => maxPoolImpl('maxPool2d', input, options, 2),
-    maxPool3d: (input, options) => maxPoolImpl('maxPool3d', input, options, 3),
-    maxUnpool: (values, indices, options) => maxUnpoolImpl('maxUnpool', values, indices, options),
-    maxUnpool1d: (values, indices, options) => maxUnpoolImpl('maxUnpool1d', values, indices, options, 1),
-    maxUnpool2d: (values, indices, options) => maxUnpoolImpl('maxUnpool2d', values, indices, options, 2),
-    maxUnpool3d: (values, indices, options) => maxUnpoolImpl('maxUnpool3d', values, indices, options, 3),
-    maxPoolBackward: (g, i, s, o) => maxPoolBackwardImpl('maxPoolBackward', g, i, s, o),
-    maxPoolBackward1d: (g, i, s, o) => maxPoolBackwardImpl('maxPoolBackward1d', g, i, s, o, 1),
-    maxPoolBackward2d: (g, i, s, o) => maxPoolBackwardImpl('maxPoolBackward2d', g, i, s, o, 2),
-    maxPoolBackward3d: (g, i, s, o) => maxPoolBackwardImpl('maxPoolBackward3d', g, i, s, o, 3),
+    maxPool: (input, options, out) => maxPoolImpl('maxPool', input, options, undefined, out),
+    maxPool1d: (input, options, out) => maxPoolImpl('maxPool1d', input, options, 1, out),
+    maxPool2d: (input, options, out) => maxPoolImpl('maxPool2d', input, options, 2, out),
+    maxPool3d: (input, options, out) => maxPoolImpl('maxPool3d', input, options, 3, out),
+    maxUnpool: (values, indices, options, out) => maxUnpoolImpl('maxUnpool', values, indices, options, undefined, out),
+    maxUnpool1d: (values, indices, options, out) => maxUnpoolImpl('maxUnpool1d', values, indices, options, 1, out),
+    maxUnpool2d: (values, indices, options, out) => maxUnpoolImpl('maxUnpool2d', values, indices, options, 2, out),
+    maxUnpool3d: (values, indices, options, out) => maxUnpoolImpl('maxUnpool3d', values, indices, options, 3, out),
+    maxPoolBackward: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward', g, i, s, o, undefined, out),
+    maxPoolBackward1d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward1d', g, i, s, o, 1, out),
+    maxPoolBackward2d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward2d', g, i, s, o, 2, out),
+    maxPoolBackward3d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward3d', g, i, s, o, 3, out),
     outputShape,
-    dtypes: DTYPES.map((d) => d.name),
+    tensor,
+    stats,
+    dtypes: Object.freeze(DTYPES.map((d) => d.name)),
   };
-  // Not public API: lets the test suites run one chosen kernel (see tests/simd.test.mjs).
+  // Not public API: lets the test suites and benchmarks run one chosen kernel or the
+  // memory-bound reference loop (tests/simd.test.mjs, tools/bench/).
   Object.defineProperty(api, '_internal', {
     enumerable: false,
     value: Object.freeze({
       kernels: Object.keys(KERNEL),
-      maxPool(input, options, kernelName) {
-        if (!(kernelName in KERNEL)) throw new ArgpoolTypeError(`unknown kernel ${kernelName}`);
-        return maxPoolImpl('maxPool', input, options, undefined, KERNEL[kernelName]);
+      maxPool(input, options, kernelName, out) {
+        if (!Object.hasOwn(KERNEL, kernelName)) throw new ArgpoolTypeError(`unknown kernel ${kernelName}`);
+        return maxPoolImpl('maxPool', input, options, undefined, out, KERNEL[kernelName]);
+      },
+      memoryBound(input, values, indices) {
+        const pointer = (t, label) => WasmTensor.pointerFor(t, owner, label);
+        Module.memory_bound(pointer(input, 'input'), input.size, pointer(values, 'values'),
+          indices ? pointer(indices, 'indices') : 0, values.size);
       },
       heapBytes: () => Module.HEAPU8.buffer.byteLength,
     }),

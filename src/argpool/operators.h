@@ -17,7 +17,7 @@ enum class MaxPoolKernelId : int {
   kF32_3x3s2p1Simd = 4,
 };
 
-// values and indices have the shape given by pool_output_shape().
+// values and indices have the shape given by pool_output_shape(); `indices` may be null (values only).
 Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const void* input,
                 void* values, int32_t* indices, MaxPoolKernelId kernel = MaxPoolKernelId::kAuto);
 

@@ -19,19 +19,22 @@ int64_t floor_div(int64_t a, int64_t b) {
 
 Result invalid(std::string message) { return Result::Error(Status::kInvalidArgument, std::move(message)); }
 
+// Messages are built only on failure: validation runs on every call and must not allocate.
 Result check_param(const int64_t* values, int rank, const char* name, int64_t min_value) {
   for (int i = 0; i < rank; ++i) {
-    const std::string label = std::string(name) + "[" + str(i) + "]";
     if (values[i] < min_value) {
-      return invalid(label + " must be " + (min_value == 0 ? "non-negative" : "at least " + str(min_value)) +
-                     ", got " + str(values[i]));
+      return invalid(std::string(name) + "[" + str(i) + "] must be " +
+                     (min_value == 0 ? "non-negative" : "at least " + str(min_value)) + ", got " + str(values[i]));
     }
     if (values[i] > kMaxDim) {
-      return invalid(label + " must be at most " + str(kMaxDim) + ", got " + str(values[i]));
+      return invalid(std::string(name) + "[" + str(i) + "] must be at most " + str(kMaxDim) + ", got " +
+                     str(values[i]));
     }
   }
   return Result::Ok();
 }
+
+std::string dim_label(int rank, int i) { return std::string(" (dimension ") + kDimNames[rank - 1][i] + ")"; }
 
 // Leftmost in-bounds tap of the window that starts at `start`, or -1 if every tap is padding.
 int64_t first_valid_tap(int64_t start, int64_t size, int64_t kernel, int64_t dilation) {
@@ -66,29 +69,29 @@ int64_t plane_size(const TensorShape& shape) {
 }
 
 Result validate_tensor_shape(const TensorShape& shape, const char* name, DType dtype) {
-  const std::string label = std::string(name);
+  const char* label = name;
   if (shape.spatial_rank < 1 || shape.spatial_rank > kMaxSpatialRank) {
-    return invalid(label + " must have 3, 4 or 5 dimensions [N, C, ...spatial], got " + str(shape.rank()));
+    return invalid(std::string(label) + " must have 3, 4 or 5 dimensions [N, C, ...spatial], got " + str(shape.rank()));
   }
   for (int i = 0; i < shape.rank(); ++i) {
     const int64_t d = shape.dims[i];
     const int64_t min_value = i == 0 ? 0 : 1;  // only the batch may be empty, as in PyTorch
     if (d < min_value || d > kMaxDim) {
-      return invalid(label + "[" + str(i) + "] must be " + (i == 0 ? "between 0" : "between 1") + " and " +
+      return invalid(std::string(label) + "[" + str(i) + "] must be " + (i == 0 ? "between 0" : "between 1") + " and " +
                      str(kMaxDim) + ", got " + str(d) + " in " + format_shape(shape));
     }
   }
-  // Each dim is < 2^31, so partial products stay below 2^63 for up to 2 factors; check stepwise.
+  // Counted in double: 5 dims below 2^31 can overflow int64, and the limit needs no exactness.
   const double max_elements = static_cast<double>(SIZE_MAX) / static_cast<double>(dtype_size(dtype));
   double count = 1;
   for (int i = 0; i < shape.rank(); ++i) count *= static_cast<double>(shape.dims[i]);
   if (count > max_elements) {
-    return Result::Error(Status::kOutOfMemory, label + " " + format_shape(shape) + " has " +
+    return Result::Error(Status::kOutOfMemory, std::string(label) + " " + format_shape(shape) + " has " +
                                                    std::to_string(count) +
                                                    " elements, more than a 32-bit wasm memory can hold");
   }
   if (plane_size(shape) > INT32_MAX) {
-    return invalid(label + " " + format_shape(shape) + ": a spatial plane has more than 2^31-1 elements, " +
+    return invalid(std::string(label) + " " + format_shape(shape) + ": a spatial plane has more than 2^31-1 elements, " +
                    "which int32 indices cannot address");
   }
   return Result::Ok();
@@ -119,28 +122,29 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
 
   TensorShape out = input;
   for (int i = 0; i < rank; ++i) {
-    const std::string dim = std::string(" (dimension ") + kDimNames[rank - 1][i] + ")";
     const int64_t size = input.spatial(i);
     if (p.padding[i] > p.kernel[i] / 2) {
       return invalid("padding[" + str(i) + "] = " + str(p.padding[i]) + " must be at most half of kernelSize[" +
-                     str(i) + "] = " + str(p.kernel[i]) + dim + "; PyTorch's rule is padding <= kernelSize / 2");
+                     str(i) + "] = " + str(p.kernel[i]) + dim_label(rank, i) + "; PyTorch's rule is padding <= kernelSize / 2");
     }
     const int64_t effective = p.dilation[i] * (p.kernel[i] - 1) + 1;
-    if (effective > size + 2 * p.padding[i]) {
+    const int64_t n = pool_output_size(size, p.kernel[i], p.stride[i], p.padding[i], p.dilation[i], p.ceil_mode);
+    // Floor mode needs the window inside the padded input; ceil mode lets the last window run
+    // past the end (by less than a stride), as long as at least one window remains.
+    if (n < 1) {
       return invalid("kernelSize[" + str(i) + "] = " + str(p.kernel[i]) +
                      (p.dilation[i] > 1 ? " with dilation " + str(p.dilation[i]) + " spans " + str(effective) +
                                               " elements and"
                                         : "") +
                      " is larger than the padded input " + str(size) + " + 2*" + str(p.padding[i]) + " = " +
-                     str(size + 2 * p.padding[i]) + dim + ": the output size would be less than 1");
+                     str(size + 2 * p.padding[i]) + dim_label(rank, i) + ": the output size would be less than 1");
     }
-    const int64_t n = pool_output_size(size, p.kernel[i], p.stride[i], p.padding[i], p.dilation[i], p.ceil_mode);
     // Every window starts before `size` (floor mode: start <= size + p - effective; ceil mode: the
     // rule above), so only windows that start in the left padding can miss every input element.
     for (int64_t o = 0; o < n && o * p.stride[i] < p.padding[i]; ++o) {
       const int64_t start = o * p.stride[i] - p.padding[i];
       if (first_valid_tap(start, size, p.kernel[i], p.dilation[i]) < 0) {
-        return invalid("window " + str(o) + dim + " covers only padding (kernelSize " + str(p.kernel[i]) +
+        return invalid("window " + str(o) + dim_label(rank, i) + " covers only padding (kernelSize " + str(p.kernel[i]) +
                        ", stride " + str(p.stride[i]) + ", padding " + str(p.padding[i]) + ", dilation " +
                        str(p.dilation[i]) + " on size " + str(size) +
                        "): it has no input element to select; reduce padding or dilation");

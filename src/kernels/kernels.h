@@ -6,7 +6,8 @@
 
 namespace argpool {
 
-// Max pooling of `geometry.planes` contiguous planes: writes values and per-plane flat indices.
+// Max pooling of `geometry.planes` contiguous planes: writes values and, unless `indices` is null,
+// per-plane flat indices.
 template <typename T>
 using MaxPoolKernel = void (*)(const PoolGeometry& geometry, const T* input, T* values, int32_t* indices);
 
@@ -24,6 +25,11 @@ void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& geometry, const float*
 // kernel 3x3, stride 2, padding 1, dilation 1 over H and W (depth kernel 1).
 void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
                                         int32_t* indices);
+
+// The memory-bound reference for benchmarks: reads `input` once and writes `values` and (unless
+// null) `indices` once, with the same access widths as the pooling kernels and no window logic.
+void memory_bound_f32_wasmsimd(const float* input, size_t input_count, float* values, int32_t* indices,
+                               size_t output_count);
 #endif
 
 // Zero-fills `output` and writes each value at its plane index; for duplicate indices the last

@@ -9,8 +9,10 @@
 
 namespace argpool {
 
-void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& g, const float* input, float* values,
-                                      int32_t* indices) {
+namespace {
+
+template <bool kWithIndices>
+void pool_2by2s2(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
   assert(g.kernel[0] == 1 && g.stride[0] == 1 && g.pad[0] == 0);
   assert(g.kernel[1] == 2 && g.kernel[2] == 2 && g.stride[1] == 2 && g.stride[2] == 2);
   assert(g.pad[1] == 0 && g.pad[2] == 0 && g.dilation[1] == 1 && g.dilation[2] == 1);
@@ -18,13 +20,14 @@ void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& g, const float* input,
   const v128_t lane_offset = wasm_i32x4_make(0, 2, 4, 6);
   const v128_t one = wasm_i32x4_splat(1), row_step = wasm_i32x4_splat((int32_t)in_w);
   const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
+  int32_t unused_index;
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
     float* y = values + p * out_plane;
-    int32_t* yi = indices + p * out_plane;
+    int32_t* yi = kWithIndices ? indices + p * out_plane : nullptr;
     for (int64_t od = 0; od < g.out[0]; ++od) {
-      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi += out_w) {
+      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi = kWithIndices ? yi + out_w : nullptr) {
         int64_t ow = 0;
         if (2 * oh + 1 < in_h) {  // a ceil-mode last row has only one input row: scalar
           const int64_t row = (od * in_h + 2 * oh) * in_w;
@@ -41,12 +44,24 @@ void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& g, const float* input,
             argmax_step(wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7), wasm_i32x4_add(bottom_left, one), &best,
                         &best_index);
             wasm_v128_store(&y[ow], best);
-            wasm_v128_store(&yi[ow], best_index);
+            if (kWithIndices) wasm_v128_store(&yi[ow], best_index);
           }
         }
-        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], &yi[ow]);
+        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }
     }
+  }
+}
+
+}  // namespace
+
+void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& g, const float* input, float* values,
+                                      int32_t* indices) {
+  // Values only: the index arithmetic is dead code in that instantiation and disappears.
+  if (indices != nullptr) {
+    pool_2by2s2<true>(g, input, values, indices);
+  } else {
+    pool_2by2s2<false>(g, input, values, nullptr);
   }
 }
 

@@ -9,8 +9,10 @@
 
 namespace argpool {
 
-void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& g, const float* input, float* values,
-                                        int32_t* indices) {
+namespace {
+
+template <bool kWithIndices>
+void pool_3by3s2p1(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
   assert(g.kernel[0] == 1 && g.stride[0] == 1 && g.pad[0] == 0);
   assert(g.kernel[1] == 3 && g.kernel[2] == 3 && g.stride[1] == 2 && g.stride[2] == 2);
   assert(g.pad[1] == 1 && g.pad[2] == 1 && g.dilation[1] == 1 && g.dilation[2] == 1);
@@ -18,17 +20,18 @@ void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& g, const float* inpu
   const v128_t lane_offset = wasm_i32x4_make(0, 2, 4, 6);
   const v128_t one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
   const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
+  int32_t unused_index;
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
     float* y = values + p * out_plane;
-    int32_t* yi = indices + p * out_plane;
+    int32_t* yi = kWithIndices ? indices + p * out_plane : nullptr;
     for (int64_t od = 0; od < g.out[0]; ++od) {
-      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi += out_w) {
+      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi = kWithIndices ? yi + out_w : nullptr) {
         // Rows 2*oh-1 .. 2*oh+1, clipped: padded rows are simply not scanned.
         const int64_t h0 = std::max<int64_t>(2 * oh - 1, 0), h_end = std::min<int64_t>(2 * oh + 2, in_h);
         int64_t ow = 0;
-        if (out_w > 0) max_pool_window(g, x, od, oh, ow++, &y[0], &yi[0]);  // column -1 is padding
+        if (out_w > 0) max_pool_window(g, x, od, oh, ow++, &y[0], kWithIndices ? &yi[0] : &unused_index);  // column -1 is padding
         // Group of 4 outputs reads columns 2*ow-1 .. 2*ow+7.
         for (; ow + 3 < out_w && 2 * ow + 7 < in_w; ow += 4) {
           const int64_t col = 2 * ow - 1;
@@ -51,11 +54,23 @@ void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& g, const float* inpu
             argmax_step(right, wasm_i32x4_add(left_index, two), &best, &best_index);
           }
           wasm_v128_store(&y[ow], best);
-          wasm_v128_store(&yi[ow], best_index);
+          if (kWithIndices) wasm_v128_store(&yi[ow], best_index);
         }
-        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], &yi[ow]);
+        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }
     }
+  }
+}
+
+}  // namespace
+
+void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& g, const float* input, float* values,
+                                        int32_t* indices) {
+  // Values only: the index arithmetic is dead code in that instantiation and disappears.
+  if (indices != nullptr) {
+    pool_3by3s2p1<true>(g, input, values, indices);
+  } else {
+    pool_3by3s2p1<false>(g, input, values, nullptr);
   }
 }
 

@@ -19,11 +19,8 @@ inline v128_t load_tap(const float* p, int64_t stride) {
   return wasm_f32x4_make(p[0], p[stride], p[2 * stride], p[3 * stride]);
 }
 
-}  // namespace
-
-void max_pool_nchw_f32_generic_wasmsimd(const PoolGeometry& g, const float* input, float* values,
-                                        int32_t* indices) {
-  assert(indices != nullptr);
+template <bool kWithIndices>
+void pool_generic(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
   const int64_t in_w = g.in[2], out_w = g.out[2];
   const int64_t stride = g.stride[2], pad = g.pad[2], dilation = g.dilation[2], kernel = g.kernel[2];
   // Vector groups need every tap of lanes 0..3 inside the row: ow * stride >= pad for lane 0, and
@@ -34,21 +31,22 @@ void max_pool_nchw_f32_generic_wasmsimd(const PoolGeometry& g, const float* inpu
   const v128_t lane_offset = wasm_i32x4_make(0, (int32_t)stride, (int32_t)(2 * stride), (int32_t)(3 * stride));
   const v128_t minus_inf = wasm_f32x4_splat(-__builtin_inff());
   const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
+  int32_t unused_index;
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
     float* y = values + p * out_plane;
-    int32_t* yi = indices + p * out_plane;
+    int32_t* yi = kWithIndices ? indices + p * out_plane : nullptr;
     for (int64_t od = 0; od < g.out[0]; ++od) {
       const int64_t ds = od * g.stride[0] - g.pad[0];
       const int64_t d0 = first_tap(ds, g.dilation[0]);
       const int64_t d_end = std::min(ds + (g.kernel[0] - 1) * g.dilation[0] + 1, g.in[0]);
-      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi += out_w) {
+      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi = kWithIndices ? yi + out_w : nullptr) {
         const int64_t hs = oh * g.stride[1] - g.pad[1];
         const int64_t h0 = first_tap(hs, g.dilation[1]);
         const int64_t h_end = std::min(hs + (g.kernel[1] - 1) * g.dilation[1] + 1, g.in[1]);
         int64_t ow = 0;
-        for (; ow < out_w && ow < ow_first; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], &yi[ow]);
+        for (; ow < out_w && ow < ow_first; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
         for (; ow + 3 < out_w && ow + 3 <= ow_last_full; ow += 4) {
           const int64_t col = ow * stride - pad;
           v128_t best = minus_inf;
@@ -64,11 +62,23 @@ void max_pool_nchw_f32_generic_wasmsimd(const PoolGeometry& g, const float* inpu
             }
           }
           wasm_v128_store(&y[ow], best);
-          wasm_v128_store(&yi[ow], best_index);
+          if (kWithIndices) wasm_v128_store(&yi[ow], best_index);
         }
-        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], &yi[ow]);
+        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }
     }
+  }
+}
+
+}  // namespace
+
+void max_pool_nchw_f32_generic_wasmsimd(const PoolGeometry& g, const float* input, float* values,
+                                        int32_t* indices) {
+  // Values only: the index arithmetic is dead code in that instantiation and disappears.
+  if (indices != nullptr) {
+    pool_generic<true>(g, input, values, indices);
+  } else {
+    pool_generic<false>(g, input, values, nullptr);
   }
 }
 

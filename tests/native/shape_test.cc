@@ -58,6 +58,21 @@ TEST(PoolOutputShape, RejectsBadParameters) {
   EXPECT_NE(message(params2(3, 1, 0, 2, false)).find("with dilation 2 spans 5"), std::string::npos);
 }
 
+TEST(PoolOutputShape, CeilModeWindowMayRunPastThePaddedInput) {
+  // PyTorch: L=4, k=3, s=3, p=1, d=3, ceil → one window (taps -1, 2, 5), output size 1.
+  TensorShape in;
+  in.spatial_rank = 1;
+  in.dims[0] = 1; in.dims[1] = 1; in.dims[2] = 4;
+  PoolParams p;
+  p.spatial_rank = 1;
+  p.kernel[0] = 3; p.stride[0] = 3; p.padding[0] = 1; p.dilation[0] = 3; p.ceil_mode = true;
+  TensorShape out;
+  ASSERT_TRUE(pool_output_shape(in, p, DType::kFloat32, &out, nullptr).ok());
+  EXPECT_EQ(out.dims[2], 1);
+  p.ceil_mode = false;
+  EXPECT_FALSE(pool_output_shape(in, p, DType::kFloat32, &out, nullptr).ok());
+}
+
 TEST(PoolOutputShape, RejectsWindowsOfOnlyPadding) {
   // L=2, k=2, d=3, p=1: the only window taps -1 and 2, both outside [0, 2).
   TensorShape in;

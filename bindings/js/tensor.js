@@ -1,0 +1,62 @@
+// Tensors that live in wasm memory: operations read and write them in place (no copy). `data` is
+// a view re-derived on every access, so memory growth never leaves a caller with a stale view.
+import { ArgpoolError } from './errors.js';
+
+export const TENSOR_DTYPES = Object.freeze({
+  float32: Object.freeze({ name: 'float32', ArrayType: Float32Array }),
+  float64: Object.freeze({ name: 'float64', ArrayType: Float64Array }),
+  int32: Object.freeze({ name: 'int32', ArrayType: Int32Array }),
+});
+
+export class WasmTensor {
+  #owner;
+  #pointer;
+  #length;
+  #shape;
+  #dtype;
+
+  /** @internal Created by `ap.tensor()`. */
+  constructor(owner, pointer, shape, dtype) {
+    this.#owner = owner;
+    this.#pointer = pointer;
+    this.#length = shape.reduce((a, b) => a * b, 1);
+    this.#shape = Object.freeze(shape.slice());
+    this.#dtype = dtype;
+  }
+
+  get shape() { return this.#shape; }
+  get dtype() { return this.#dtype.name; }
+  get size() { return this.#length; }
+  get disposed() { return this.#pointer === 0; }
+
+  /** A typed-array view of the tensor's memory; take a new one after any argpool call. */
+  get data() {
+    const pointer = this.#pointer;
+    if (pointer === 0) throw disposedError('tensor.data');
+    return new this.#dtype.ArrayType(this.#owner.Module.HEAPU8.buffer, pointer, this.#length);
+  }
+
+  /** Frees the tensor's memory now. Idempotent. */
+  dispose() {
+    if (this.#pointer !== 0) {
+      this.#owner.release(this, this.#pointer);
+      this.#pointer = 0;
+    }
+  }
+
+  /** @internal The address for operations, after checking the tensor is usable by `owner`. */
+  static pointerFor(tensor, owner, label) {
+    if (tensor.#owner !== owner) {
+      throw new ArgpoolError(`${label} is a tensor of another argpool instance; create it with this instance's tensor()`,
+        'ARGPOOL_FOREIGN_TENSOR');
+    }
+    if (tensor.#pointer === 0) throw disposedError(label);
+    return tensor.#pointer;
+  }
+
+  static dtypeOf(tensor) { return tensor.#dtype; }
+}
+
+function disposedError(label) {
+  return new ArgpoolError(`${label}: the tensor was disposed`, 'ARGPOOL_DISPOSED');
+}
