@@ -21,6 +21,8 @@ void pool_2by2s2(const PoolGeometry& g, const float* input, float* values, int32
   const v128_t one = wasm_i32x4_splat(1), row_step = wasm_i32x4_splat((int32_t)in_w);
   const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
   int32_t unused_index;
+  // Outputs [0, full_end) have both columns inside the row (a ceil-mode last column may not).
+  const int64_t full_end = std::min<int64_t>(out_w, in_w / 2);
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
@@ -29,23 +31,28 @@ void pool_2by2s2(const PoolGeometry& g, const float* input, float* values, int32
     for (int64_t od = 0; od < g.out[0]; ++od) {
       for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi = kWithIndices ? yi + out_w : nullptr) {
         int64_t ow = 0;
-        if (2 * oh + 1 < in_h) {  // a ceil-mode last row has only one input row: scalar
+        if (2 * oh + 1 < in_h && full_end >= 4) {  // a ceil-mode last row has one input row: scalar
           const int64_t row = (od * in_h + 2 * oh) * in_w;
-          for (; ow + 3 < out_w && 2 * ow + 7 < in_w; ow += 4) {
-            const float* top = x + row + 2 * ow;
+          auto group = [&](int64_t g) {
+            const float* top = x + row + 2 * g;
             const v128_t t0 = wasm_v128_load(top), t1 = wasm_v128_load(top + 4);
             const v128_t b0 = wasm_v128_load(top + in_w), b1 = wasm_v128_load(top + in_w + 4);
             v128_t best = wasm_i32x4_shuffle(t0, t1, 0, 2, 4, 6);
-            v128_t best_index = wasm_i32x4_add(wasm_i32x4_splat((int32_t)(row + 2 * ow)), lane_offset);
+            v128_t best_index = wasm_i32x4_add(wasm_i32x4_splat((int32_t)(row + 2 * g)), lane_offset);
             const v128_t top_right = wasm_i32x4_add(best_index, one);
             const v128_t bottom_left = wasm_i32x4_add(best_index, row_step);
             argmax_step(wasm_i32x4_shuffle(t0, t1, 1, 3, 5, 7), top_right, &best, &best_index);
             argmax_step(wasm_i32x4_shuffle(b0, b1, 0, 2, 4, 6), bottom_left, &best, &best_index);
             argmax_step(wasm_i32x4_shuffle(b0, b1, 1, 3, 5, 7), wasm_i32x4_add(bottom_left, one), &best,
                         &best_index);
-            wasm_v128_store(&y[ow], best);
-            if (kWithIndices) wasm_v128_store(&yi[ow], best_index);
-          }
+            wasm_v128_store(&y[g], best);
+            if (kWithIndices) wasm_v128_store(&yi[g], best_index);
+          };
+          for (; ow + 4 <= full_end; ow += 4) group(ow);
+          // A last group overlapping the previous one rewrites identical outputs instead of
+          // leaving up to 3 windows to the scalar path.
+          if (ow < full_end) group(full_end - 4);
+          ow = full_end;
         }
         for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }

@@ -18,9 +18,13 @@ void pool_3by3s2p1(const PoolGeometry& g, const float* input, float* values, int
   assert(g.pad[1] == 1 && g.pad[2] == 1 && g.dilation[1] == 1 && g.dilation[2] == 1);
   const int64_t in_h = g.in[1], in_w = g.in[2], out_w = g.out[2];
   const v128_t lane_offset = wasm_i32x4_make(0, 2, 4, 6);
-  const v128_t one = wasm_i32x4_splat(1), two = wasm_i32x4_splat(2);
+  const v128_t one = wasm_i32x4_splat(1);
+  const v128_t first_left_back = wasm_i32x4_make(0, 1, 1, 1);  // lane 0 of group 0: column 0, not -1
+  const v128_t minus_inf = wasm_f32x4_splat(-__builtin_inff());
   const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
   int32_t unused_index;
+  // Outputs [0, full_end) have their right column 2*ow+1 inside the row.
+  const int64_t full_end = std::min<int64_t>(out_w, in_w / 2);
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
@@ -31,30 +35,37 @@ void pool_3by3s2p1(const PoolGeometry& g, const float* input, float* values, int
         // Rows 2*oh-1 .. 2*oh+1, clipped: padded rows are simply not scanned.
         const int64_t h0 = std::max<int64_t>(2 * oh - 1, 0), h_end = std::min<int64_t>(2 * oh + 2, in_h);
         int64_t ow = 0;
-        if (out_w > 0) max_pool_window(g, x, od, oh, ow++, &y[0], kWithIndices ? &yi[0] : &unused_index);  // column -1 is padding
-        // Group of 4 outputs reads columns 2*ow-1 .. 2*ow+7.
-        for (; ow + 3 < out_w && 2 * ow + 7 < in_w; ow += 4) {
-          const int64_t col = 2 * ow - 1;
-          v128_t best = wasm_f32x4_splat(0), best_index = wasm_i32x4_splat(0);
+        // Group of 4 outputs starting at g reads columns 2g-1 .. 2g+7. For g = 0, column -1 is
+        // padding: lane 0 gets -inf there, with the index of its first real tap (column 0), so
+        // an all -inf window still reports its first in-bounds position, as the scalar rule does.
+        auto group = [&](int64_t g) {
+          v128_t best = minus_inf, best_index = wasm_i32x4_splat(0);
           for (int64_t h = h0; h < h_end; ++h) {
-            const int64_t tap = (od * in_h + h) * in_w + col;
-            const float* r = x + tap;
-            const v128_t v0 = wasm_v128_load(r), v1 = wasm_v128_load(r + 4), v2 = wasm_v128_load32_zero(r + 8);
-            const v128_t left = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
-            const v128_t mid = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
-            const v128_t right = wasm_i32x4_shuffle(left, v2, 1, 2, 3, 4);
-            const v128_t left_index = wasm_i32x4_add(wasm_i32x4_splat((int32_t)tap), lane_offset);
+            const int64_t row = (od * in_h + h) * in_w;
+            const float* r = x + row + 2 * g;  // column 2g, the middle tap of lane 0
+            const v128_t v0 = wasm_v128_load(r), v1 = wasm_v128_load(r + 4);
+            const v128_t mid = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
+            const v128_t right = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
+            const v128_t left = g == 0 ? wasm_i32x4_shuffle(minus_inf, right, 0, 4, 5, 6)
+                                       : wasm_i32x4_shuffle(wasm_v128_load32_zero(r - 1), right, 0, 4, 5, 6);
+            const v128_t mid_index = wasm_i32x4_add(wasm_i32x4_splat((int32_t)(row + 2 * g)), lane_offset);
+            const v128_t left_index = wasm_i32x4_sub(mid_index, g == 0 ? first_left_back : one);
             if (h == h0) {  // the first tap seeds the max: same result as starting from -inf
               best = left;
               best_index = left_index;
             } else {
               argmax_step(left, left_index, &best, &best_index);
             }
-            argmax_step(mid, wasm_i32x4_add(left_index, one), &best, &best_index);
-            argmax_step(right, wasm_i32x4_add(left_index, two), &best, &best_index);
+            argmax_step(mid, mid_index, &best, &best_index);
+            argmax_step(right, wasm_i32x4_add(mid_index, one), &best, &best_index);
           }
-          wasm_v128_store(&y[ow], best);
-          if (kWithIndices) wasm_v128_store(&yi[ow], best_index);
+          wasm_v128_store(&y[g], best);
+          if (kWithIndices) wasm_v128_store(&yi[g], best_index);
+        };
+        if (full_end >= 4) {
+          for (; ow + 4 <= full_end; ow += 4) group(ow);
+          if (ow < full_end) group(full_end - 4);  // overlaps the previous group: identical outputs
+          ow = full_end;
         }
         for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }

@@ -47,8 +47,8 @@ void pool_generic(const PoolGeometry& g, const float* input, float* values, int3
         const int64_t h_end = std::min(hs + (g.kernel[1] - 1) * g.dilation[1] + 1, g.in[1]);
         int64_t ow = 0;
         for (; ow < out_w && ow < ow_first; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
-        for (; ow + 3 < out_w && ow + 3 <= ow_last_full; ow += 4) {
-          const int64_t col = ow * stride - pad;
+        auto group = [&](int64_t first) {
+          const int64_t col = first * stride - pad;
           v128_t best = minus_inf;
           v128_t best_index = wasm_i32x4_add(wasm_i32x4_splat((int32_t)((d0 * g.in[1] + h0) * in_w + col)), lane_offset);
           for (int64_t d = d0; d < d_end; d += g.dilation[0]) {
@@ -61,8 +61,16 @@ void pool_generic(const PoolGeometry& g, const float* input, float* values, int3
               }
             }
           }
-          wasm_v128_store(&y[ow], best);
-          if (kWithIndices) wasm_v128_store(&yi[ow], best_index);
+          wasm_v128_store(&y[first], best);
+          if (kWithIndices) wasm_v128_store(&yi[first], best_index);
+        };
+        for (; ow + 3 < out_w && ow + 3 <= ow_last_full; ow += 4) group(ow);
+        // A last group overlapping the previous outputs rewrites identical values instead of
+        // leaving up to 3 windows to the scalar path.
+        const int64_t group_last = std::min(out_w - 1, ow_last_full);
+        if (ow <= group_last && group_last - 3 >= ow_first) {
+          group(group_last - 3);
+          ow = group_last + 1;
         }
         for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }
