@@ -11,6 +11,9 @@ command -v cmake >/dev/null 2>&1 || packages+=(cmake)
 command -v g++ >/dev/null 2>&1 || packages+=(g++)
 command -v make >/dev/null 2>&1 || packages+=(make)
 [ -f /usr/include/gtest/gtest.h ] || packages+=(libgtest-dev)
+# libFuzzer targets (tests/fuzz/) need clang and its sanitizer/fuzzer runtimes.
+command -v clang++ >/dev/null 2>&1 || packages+=(clang)
+compgen -G '/usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a' >/dev/null || packages+=(libclang-rt-14-dev)
 if [ "${ARGPOOL_SKIP_BROWSER:-}" != 1 ] && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi
 
 if [ ${#packages[@]} -gt 0 ]; then
