@@ -40,16 +40,40 @@ void write_shape(int slot, const TensorShape& s) {
   for (int i = 0; i < s.rank(); ++i) g_args[slot + 1 + i] = static_cast<double>(s.dims[i]);
 }
 
+// Enum slots: the JS wrapper only sends known values; anything else becomes the default.
+Layout read_layout() { return g_args[kLayout] == 1 ? Layout::kNHWC : Layout::kNCHW; }
+
+PadMode read_pad_mode() {
+  const int64_t v = to_int(g_args[kPadMode]);
+  return (v >= 0 && v <= static_cast<int64_t>(PadMode::kValid)) ? static_cast<PadMode>(v) : PadMode::kPyTorch;
+}
+
+IndexSpec read_index_spec(int mode_slot, int int64_slot, int column_slot, int batch_slot) {
+  IndexSpec spec;
+  const int64_t mode = to_int(g_args[mode_slot]);
+  spec.mode = (mode >= 0 && mode <= static_cast<int64_t>(IndexMode::kTf)) ? static_cast<IndexMode>(mode)
+                                                                          : IndexMode::kPlane;
+  spec.int64 = g_args[int64_slot] != 0;
+  spec.column_major = g_args[column_slot] != 0;
+  spec.include_batch = g_args[batch_slot] != 0;
+  return spec;
+}
+
+IndexSpec read_index_spec() { return read_index_spec(kIndexMode, kIndexInt64, kColumnMajor, kIncludeBatch); }
+
 PoolParams read_pool_params() {
   PoolParams p;
   p.spatial_rank = read_shape(kShapeA).spatial_rank;
   for (int i = 0; i < p.spatial_rank; ++i) {
     p.kernel[i] = to_int(g_args[kKernel + i]);
     p.stride[i] = to_int(g_args[kStride + i]);
-    p.padding[i] = to_int(g_args[kPadding + i]);
+    p.pad_begin[i] = to_int(g_args[kPadBegin + i]);
+    p.pad_end[i] = to_int(g_args[kPadEnd + i]);
     p.dilation[i] = to_int(g_args[kDilation + i]);
   }
   p.ceil_mode = g_args[kCeilMode] != 0;
+  p.pad_mode = read_pad_mode();
+  p.layout = read_layout();
   return p;
 }
 
@@ -60,9 +84,11 @@ UnpoolParams read_unpool_params() {
   for (int i = 0; i < p.spatial_rank; ++i) {
     p.kernel[i] = to_int(g_args[kKernel + i]);
     p.stride[i] = to_int(g_args[kStride + i]);
-    p.padding[i] = to_int(g_args[kPadding + i]);
+    p.pad_begin[i] = to_int(g_args[kPadBegin + i]);
+    p.pad_end[i] = to_int(g_args[kPadEnd + i]);
     p.output_size[i] = to_int(g_args[kOutputSize + i]);
   }
+  p.layout = read_layout();
   return p;
 }
 
@@ -72,7 +98,7 @@ int finish(const Result& r) {
 }
 
 bool read_dtype(int code, DType* dtype) {
-  if (code != static_cast<int>(DType::kFloat32) && code != static_cast<int>(DType::kFloat64)) {
+  if (code < 0 || code >= kDTypeCount) {
     g_last_error = "unknown dtype code " + std::to_string(code);
     return false;
   }
@@ -94,12 +120,12 @@ int pool_output_shape_abi(int dtype_code) {
 int max_pool_abi(int dtype_code, int kernel, uintptr_t input, uintptr_t values, uintptr_t indices) {
   DType dtype;
   if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
-  if (kernel < 0 || kernel > static_cast<int>(MaxPoolKernelId::kF32_3x3s2p1Simd)) {
+  if (kernel < 0 || kernel >= kMaxPoolKernelCount) {
     return finish(Result::Error(Status::kUnsupported, "unknown kernel " + std::to_string(kernel)));
   }
-  return finish(max_pool(dtype, read_shape(kShapeA), read_pool_params(), reinterpret_cast<const void*>(input),
-                         reinterpret_cast<void*>(values), reinterpret_cast<int32_t*>(indices),
-                         static_cast<MaxPoolKernelId>(kernel)));
+  return finish(max_pool(dtype, read_shape(kShapeA), read_pool_params(), read_index_spec(),
+                         reinterpret_cast<const void*>(input), reinterpret_cast<void*>(values),
+                         reinterpret_cast<void*>(indices), static_cast<MaxPoolKernelId>(kernel)));
 }
 
 int unpool_output_shape_abi(int dtype_code) {
@@ -114,8 +140,8 @@ int unpool_output_shape_abi(int dtype_code) {
 int max_unpool_abi(int dtype_code, uintptr_t values, uintptr_t indices, uintptr_t output) {
   DType dtype;
   if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
-  return finish(max_unpool(dtype, read_shape(kShapeA), read_shape(kShapeB), read_unpool_params(),
-                           reinterpret_cast<const void*>(values), reinterpret_cast<const int32_t*>(indices),
+  return finish(max_unpool(dtype, read_shape(kShapeA), read_shape(kShapeB), read_unpool_params(), read_index_spec(),
+                           reinterpret_cast<const void*>(values), reinterpret_cast<const void*>(indices),
                            reinterpret_cast<void*>(output)));
 }
 
@@ -124,9 +150,15 @@ int max_pool_backward_abi(int dtype_code, uintptr_t grad, uintptr_t indices, uin
   if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
   const PoolParams params = read_pool_params();
   return finish(max_pool_backward(dtype, read_shape(kShapeA), read_shape(kShapeB), read_shape(kShapeC),
-                                  g_args[kHasPoolParams] != 0 ? &params : nullptr,
-                                  reinterpret_cast<const void*>(grad), reinterpret_cast<const int32_t*>(indices),
-                                  reinterpret_cast<void*>(grad_input)));
+                                  params.layout, g_args[kHasPoolParams] != 0 ? &params : nullptr,
+                                  read_index_spec(), reinterpret_cast<const void*>(grad),
+                                  reinterpret_cast<const void*>(indices), reinterpret_cast<void*>(grad_input)));
+}
+
+int convert_indices_abi(uintptr_t input, uintptr_t output) {
+  return finish(convert_indices(read_shape(kShapeA), read_shape(kShapeB), read_layout(), read_index_spec(),
+                                read_index_spec(kToIndexMode, kToIndexInt64, kToColumnMajor, kToIncludeBatch),
+                                reinterpret_cast<const void*>(input), reinterpret_cast<void*>(output)));
 }
 
 std::string last_error() { return g_last_error; }
@@ -150,6 +182,7 @@ EMSCRIPTEN_BINDINGS(argpool) {
   emscripten::function("unpool_output_shape", &unpool_output_shape_abi);
   emscripten::function("max_unpool", &max_unpool_abi);
   emscripten::function("max_pool_backward", &max_pool_backward_abi);
+  emscripten::function("convert_indices", &convert_indices_abi);
   emscripten::function("last_error", &last_error);
   emscripten::function("heap_in_use", &heap_in_use);
   emscripten::function("memory_bound", &memory_bound_abi);

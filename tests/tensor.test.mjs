@@ -74,7 +74,7 @@ test('out targets of the wrong shape or dtype, or aliasing an input, are rejecte
   assert.throws(() => ap.maxPool(x, { kernelSize: 2 }, wrongType), { message: /out\.indices must be a 'int32' tensor/ });
   assert.throws(() => ap.maxPool(x, { kernelSize: 4 }, { values: x, indices: wrongType.indices }), { message: /out\.values must not be one of the inputs/ });
   assert.throws(() => ap.maxPool(x, { kernelSize: 2 }, 5), { name: 'ArgpoolTypeError', message: /out must be an object/ });
-  assert.throws(() => ap.maxUnpool(x, wrongType.indices, { kernelSize: 2 }), { message: /indices must be a 'int32' tensor, got 'float32'/ });
+  assert.throws(() => ap.maxUnpool(x, wrongType.indices, { kernelSize: 2 }), { message: /indices must be a 'int32' or 'int64' tensor, got 'float32'/ });
   for (const t of [x, ...Object.values(wrongShape), ...Object.values(wrongType)]) t.dispose();
 });
 
@@ -91,7 +91,7 @@ test('a disposed tensor is a clear error everywhere; dispose is idempotent', () 
 test('bad tensor() arguments are rejected', () => {
   assert.throws(() => ap.tensor([2, -1]), { name: 'ArgpoolRangeError', message: /tensor: shape\[1\] must be a non-negative integer, got -1/ });
   assert.throws(() => ap.tensor('2'), { name: 'ArgpoolTypeError', message: /tensor: shape must be a non-empty array/ });
-  assert.throws(() => ap.tensor([2], 'int8'), { name: 'ArgpoolTypeError', message: /dtype must be one of 'float32', 'float64', 'int32', got the string "int8"/ });
+  assert.throws(() => ap.tensor([2], 'complex64'), { name: 'ArgpoolTypeError', message: /dtype must be one of 'float32', 'float64', 'int8', 'uint8', 'int16', 'uint16', 'int32', 'int64', got the string "complex64"/ });
   assert.throws(() => ap.tensor([2], 'float32', [1, 2, 3]), { name: 'ArgpoolRangeError', message: /source must be an array-like of 2 elements/ });
   assert.throws(() => ap.tensor([2 ** 20, 2 ** 12], 'float64'), { name: 'ArgpoolError', code: 'ARGPOOL_OUT_OF_MEMORY' });
 });

@@ -1,193 +1,18 @@
-// The thin JS face of argpool: checks that need JavaScript (types, typed-array kinds, lengths),
-// staging of arguments into wasm memory, and copies in and out. Every rule about values and shapes
-// lives in C++ (src/argpool/shape.cpp); its error messages come back through `last_error()`.
+// The thin JS face of argpool: checks that need JavaScript (bindings/js/options.js), staging of
+// arguments into wasm memory, and copies in and out. Every rule about values and shapes lives in
+// C++ (src/argpool/shape.cpp); its error messages come back through `last_error()`.
+import { createAdapters } from './adapters.js';
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError, errorFromStatus } from './errors.js';
-import { KERNEL, SLOT } from './abi.js';
+import { KERNEL, LAYOUT, SLOT } from './abi.js';
+import {
+  DTYPE_BY_NAME, DTYPES, INDEX_TYPES, checkOptions, checkShape, checkTensor, describe, parseIndexOptions,
+  parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, sameShape, shapeString,
+} from './options.js';
 import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
-// Value dtypes with their C++ DType codes (src/argpool/types.h); int32 is for indices only.
-const DTYPES = Object.freeze([
-  Object.freeze({ name: 'float32', tag: 'Float32Array', ArrayType: Float32Array, code: 0 }),
-  Object.freeze({ name: 'float64', tag: 'Float64Array', ArrayType: Float64Array, code: 1 }),
-]);
-const INDEX_DTYPE = Object.freeze({ name: 'int32', tag: 'Int32Array', ArrayType: Int32Array, code: -1 });
-const DTYPE_BY_NAME = Object.freeze(Object.fromEntries([...DTYPES, INDEX_DTYPE].map((d) => [d.name, d])));
-const VALUE_TYPES = DTYPES.map((d) => d.tag).join(' or ');
 const MAX_ALLOCATION = 2 ** 31 - 1; // the module's memory is capped at 2 GiB (CMakeLists.txt)
 const SCRATCH_LIMIT = 1 << 20; // plain-array calls up to this many bytes reuse one scratch block
-
-const POOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
-const UNPOOL_OPTIONS = ['kernelSize', 'stride', 'padding', 'outputSize', 'dilation', 'ceilMode', 'returnIndices'];
-
-function typeTag(value) {
-  return Object.prototype.toString.call(value).slice(8, -1);
-}
-
-function describe(value) {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `${/^[AEIOU]/.test(typeTag(value)) ? 'an' : 'a'} ${typeTag(value)}`;
-  if (typeof value === 'number') return `${value}`;
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
-  return `a value of type ${typeof value}`;
-}
-
-function shapeString(shape) {
-  return `[${Array.from(shape).join(', ')}]`;
-}
-
-function product(shape) {
-  let n = 1;
-  for (const d of shape) n *= d;
-  return n;
-}
-
-// Dims must be non-negative safe integers; the C++ layer checks what each dim may be.
-function checkShape(fn, name, shape, rank) {
-  if (!Array.isArray(shape)) {
-    throw new ArgpoolTypeError(`${fn}: ${name} must be an array of integers, got ${describe(shape)}`);
-  }
-  const expected = rank === undefined ? '3, 4 or 5 dimensions [N, C, ...spatial]'
-    : `${rank + 2} dimensions [N, C, ${['L', 'H, W', 'D, H, W'][rank - 1]}]`;
-  if (rank === undefined ? shape.length < 3 || shape.length > 5 : shape.length !== rank + 2) {
-    throw new ArgpoolRangeError(`${fn}: ${name} must have ${expected}, got ${shape.length}: ${shapeString(shape)}`);
-  }
-  const copy = shape.slice();
-  for (let i = 0; i < copy.length; ++i) {
-    const d = copy[i];
-    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
-      throw new (typeof d === 'number' ? ArgpoolRangeError : ArgpoolTypeError)(
-        `${fn}: ${name}[${i}] must be a non-negative integer, got ${describe(d)}`);
-    }
-  }
-  return copy;
-}
-
-// A tensor argument: { data: <typed array>, shape: number[] } with data.length == prod(shape).
-function checkTensor(fn, name, tensor, rank, kind) {
-  if (tensor === null || typeof tensor !== 'object') {
-    throw new ArgpoolTypeError(`${fn}: ${name} must be an object { data, shape }, got ${describe(tensor)}`);
-  }
-  const { data } = tensor;
-  let dtype = null;
-  if (kind === 'indices') {
-    dtype = INDEX_DTYPE;
-    if (!(data instanceof Int32Array) && typeTag(data) !== 'Int32Array') {
-      throw new ArgpoolTypeError(`${fn}: ${name}.data must be an Int32Array, got ${describe(data)}`);
-    }
-  } else {
-    dtype = data instanceof Float32Array ? DTYPES[0]
-      : ArrayBuffer.isView(data) ? DTYPES.find((d) => d.tag === typeTag(data)) : undefined;
-    if (!dtype) {
-      throw new ArgpoolTypeError(`${fn}: ${name}.data must be a ${VALUE_TYPES}, got ${describe(data)}`);
-    }
-  }
-  const shape = checkShape(fn, `${name}.shape`, tensor.shape, rank);
-  const count = product(shape);
-  if (data.length !== count) {
-    throw new ArgpoolRangeError(
-      `${fn}: ${name}.data has ${data.length} elements but ${name}.shape ${shapeString(shape)} needs ${count}`);
-  }
-  return { data, shape, dtype };
-}
-
-function checkOptions(fn, options, allowed) {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgpoolTypeError(`${fn}: options must be an object such as { kernelSize: 2 }, got ${describe(options)}`);
-  }
-  for (const key in options) {
-    if (!allowed.includes(key)) {
-      throw new ArgpoolTypeError(`${fn}: unknown option '${key}'; known options: ${allowed.join(', ')}`);
-    }
-  }
-}
-
-// A per-dimension parameter: an integer for every dimension or an array with one per dimension.
-function spatialParam(fn, name, value, rank, fallback) {
-  if (value === undefined || (value === null && fallback !== undefined)) {
-    if (fallback === undefined) throw new ArgpoolTypeError(`${fn}: options.${name} is required`);
-    return fallback;
-  }
-  const list = typeof value === 'number' ? new Array(rank).fill(value) : value;
-  if (!Array.isArray(list)) {
-    throw new ArgpoolTypeError(
-      `${fn}: options.${name} must be an integer or an array of ${rank} integers, got ${describe(value)}`);
-  }
-  if (list.length !== rank) {
-    throw new ArgpoolRangeError(
-      `${fn}: options.${name} must have ${rank} entries (one per spatial dimension), got ${list.length}`);
-  }
-  list.forEach((v, i) => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-      const label = typeof value === 'number' ? `options.${name}` : `options.${name}[${i}]`;
-      throw new (typeof v === 'number' ? ArgpoolRangeError : ArgpoolTypeError)(
-        `${fn}: ${label} must be an integer, got ${describe(v)}`);
-    }
-  });
-  return list.slice();
-}
-
-function booleanOption(fn, options, name, fallback) {
-  const value = options[name] ?? fallback;
-  if (typeof value !== 'boolean') {
-    throw new ArgpoolTypeError(`${fn}: options.${name} must be a boolean, got ${describe(value)}`);
-  }
-  return value;
-}
-
-function parsePoolOptions(fn, options, rank) {
-  checkOptions(fn, options, POOL_OPTIONS);
-  const kernelSize = spatialParam(fn, 'kernelSize', options.kernelSize, rank);
-  return {
-    kernelSize,
-    stride: spatialParam(fn, 'stride', options.stride, rank, kernelSize),
-    padding: spatialParam(fn, 'padding', options.padding, rank, new Array(rank).fill(0)),
-    dilation: spatialParam(fn, 'dilation', options.dilation, rank, new Array(rank).fill(1)),
-    ceilMode: booleanOption(fn, options, 'ceilMode', false),
-    returnIndices: booleanOption(fn, options, 'returnIndices', true),
-  };
-}
-
-function parseUnpoolOptions(fn, options, valuesShape) {
-  const rank = valuesShape.length - 2;
-  checkOptions(fn, options, UNPOOL_OPTIONS);
-  const kernelSize = spatialParam(fn, 'kernelSize', options.kernelSize, rank);
-  const dilation = spatialParam(fn, 'dilation', options.dilation, rank, new Array(rank).fill(1));
-  if (dilation.some((d) => d !== 1)) {
-    throw new ArgpoolRangeError(
-      `${fn}: options.dilation must be 1: unpooling has no dilation (as PyTorch's MaxUnpool); pass options.outputSize instead`);
-  }
-  let outputSize = null;
-  if (options.outputSize !== undefined && options.outputSize !== null) {
-    const size = options.outputSize;
-    if (!Array.isArray(size) || (size.length !== rank && size.length !== rank + 2)) {
-      throw new ArgpoolTypeError(
-        `${fn}: options.outputSize must be an array of ${rank} spatial sizes or the full shape of ${rank + 2}, got ${describe(size)}`);
-    }
-    size.forEach((v, i) => {
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-        throw new ArgpoolTypeError(`${fn}: options.outputSize[${i}] must be an integer, got ${describe(v)}`);
-      }
-    });
-    if (size.length === rank + 2 && (size[0] !== valuesShape[0] || size[1] !== valuesShape[1])) {
-      throw new ArgpoolRangeError(
-        `${fn}: options.outputSize ${shapeString(size)} must have the N and C of values.shape ${shapeString(valuesShape)}`);
-    }
-    outputSize = size.slice(size.length - rank);
-  }
-  return {
-    kernelSize,
-    stride: spatialParam(fn, 'stride', options.stride, rank, kernelSize),
-    padding: spatialParam(fn, 'padding', options.padding, rank, new Array(rank).fill(0)),
-    outputSize,
-  };
-}
-
-function sameShape(a, b) {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; ++i) if (a[i] !== b[i]) return false;
-  return true;
-}
+const CONVERT_OPTIONS = ['from', 'to', 'inputShape', 'layout', 'storageOrder', 'includeBatchInIndex', 'indexType'];
 
 // Builds the API object over one instantiated Emscripten module.
 export function createArgpool(Module) {
@@ -210,7 +35,7 @@ export function createArgpool(Module) {
   };
 
   // Whole-heap views, re-derived only when memory growth replaced the buffer.
-  const views = { buffer: null, Float32Array: null, Float64Array: null, Int32Array: null, args: null };
+  const views = { buffer: null, Float32Array: null, Float64Array: null, Int32Array: null, args: null, other: null };
 
   function heap(ArrayType) {
     const buffer = Module.HEAPU8.buffer;
@@ -220,10 +45,14 @@ export function createArgpool(Module) {
       views.Float64Array = new Float64Array(buffer);
       views.Int32Array = new Int32Array(buffer);
       views.args = new Float64Array(buffer, argsAddress, SLOT.COUNT);
+      views.other = new Map();
     }
-    return ArrayType === Float32Array ? views.Float32Array
-      : ArrayType === Float64Array ? views.Float64Array
-        : ArrayType === Int32Array ? views.Int32Array : new ArrayType(buffer);
+    if (ArrayType === Float32Array) return views.Float32Array;
+    if (ArrayType === Float64Array) return views.Float64Array;
+    if (ArrayType === Int32Array) return views.Int32Array;
+    let view = views.other.get(ArrayType);
+    if (view === undefined) views.other.set(ArrayType, (view = new ArrayType(buffer)));
+    return view;
   }
 
   function args() {
@@ -249,9 +78,20 @@ export function createArgpool(Module) {
   function writePoolParams(a, p) {
     writeSpatial(a, SLOT.KERNEL, p.kernelSize);
     writeSpatial(a, SLOT.STRIDE, p.stride);
-    writeSpatial(a, SLOT.PADDING, p.padding);
+    writeSpatial(a, SLOT.PAD_BEGIN, p.padBegin);
+    writeSpatial(a, SLOT.PAD_END, p.padEnd);
     writeSpatial(a, SLOT.DILATION, p.dilation);
     a[SLOT.CEIL_MODE] = p.ceilMode ? 1 : 0;
+    a[SLOT.PAD_MODE] = p.padMode;
+    a[SLOT.LAYOUT] = LAYOUT[p.layout];
+  }
+
+  // `int64` is the storage type of these indices (an output's indexType or an input's array).
+  function writeIndexSpec(a, index, int64, to = false) {
+    a[to ? SLOT.TO_INDEX_MODE : SLOT.INDEX_MODE] = index.mode;
+    a[to ? SLOT.TO_INDEX_INT64 : SLOT.INDEX_INT64] = int64 ? 1 : 0;
+    a[to ? SLOT.TO_COLUMN_MAJOR : SLOT.COLUMN_MAJOR] = index.columnMajor ? 1 : 0;
+    a[to ? SLOT.TO_INCLUDE_BATCH : SLOT.INCLUDE_BATCH] = index.includeBatch ? 1 : 0;
   }
 
   function check(fn, status) {
@@ -305,18 +145,16 @@ export function createArgpool(Module) {
   }
 
   // An input: a WasmTensor of this instance (used in place) or a plain { data, shape } (copied in).
-  function operand(fn, name, tensor, rank, kind) {
-    if (!(tensor instanceof WasmTensor)) {
-      const t = checkTensor(fn, name, tensor, rank, kind);
-      t.pointer = 0;
-      return t;
-    }
+  // `kind`: 'values', 'float' or 'indices' (see options.js checkTensor).
+  function operand(fn, name, tensor, rank, kind, layout) {
+    if (!(tensor instanceof WasmTensor)) return checkTensor(fn, name, tensor, rank, kind, layout);
     const pointer = WasmTensor.pointerFor(tensor, owner, name);
-    const dtype = DTYPE_BY_NAME[tensor.dtype];
-    if (kind === 'indices' ? dtype !== INDEX_DTYPE : dtype === INDEX_DTYPE) {
-      throw new ArgpoolTypeError(`${fn}: ${name} must be a ${kind === 'indices' ? "'int32'" : "'float32' or 'float64'"} tensor, got '${dtype.name}'`);
+    const type = kind === 'indices' ? INDEX_TYPES[tensor.dtype] : DTYPE_BY_NAME[tensor.dtype];
+    if (type === undefined || (kind === 'float' && !type.float)) {
+      const wanted = kind === 'indices' ? "'int32' or 'int64'" : kind === 'float' ? "'float32' or 'float64'" : 'a value dtype';
+      throw new ArgpoolTypeError(`${fn}: ${name} must be a ${wanted} tensor, got '${tensor.dtype}'`);
     }
-    return { data: null, shape: checkShape(fn, `${name}.shape`, tensor.shape, rank), dtype, pointer };
+    return { data: null, shape: checkShape(fn, `${name}.shape`, tensor.shape, rank, layout), dtype: type, pointer };
   }
 
   // An output given by the caller: a WasmTensor (written in place) or a plain { data, shape }
@@ -330,8 +168,8 @@ export function createArgpool(Module) {
       }
       return { pointer, data: null };
     }
-    const t = checkTensor(fn, name, tensor, shape.length - 2, dtype === INDEX_DTYPE ? 'indices' : 'values');
-    if (t.dtype !== dtype || !sameShape(t.shape, shape)) {
+    const t = checkTensor(fn, name, tensor, shape.length - 2, Object.hasOwn(dtype, 'int64') ? 'indices' : 'values');
+    if (t.dtype.ArrayType !== dtype.ArrayType || !sameShape(t.shape, shape)) {
       throw new ArgpoolRangeError(`${fn}: ${name} must be a ${dtype.tag} of shape ${shapeString(shape)}, got ${describe(t.data)} ${shapeString(t.shape)}`);
     }
     return { pointer: 0, data: t.data };
@@ -353,24 +191,29 @@ export function createArgpool(Module) {
     return null;
   }
 
+  // The layout named in raw options, for messages about shapes before options are parsed.
+  const layoutOf = (options) => (options !== null && typeof options === 'object' && options.layout === 'NHWC' ? 'NHWC' : 'NCHW');
+
   function maxPoolImpl(fn, input, options, rank, out, kernel = KERNEL.auto) {
-    const x = operand(fn, 'input', input, rank, 'values');
+    const x = operand(fn, 'input', input, rank, 'values', layoutOf(options));
     const params = parsePoolOptions(fn, options, x.shape.length - 2);
     checkOut(fn, out);
     const { dtype } = x;
+    const indexType = params.index.type;
     const a = args();
     writeShape(a, SLOT.SHAPE_A, x.shape);
     writePoolParams(a, params);
+    writeIndexSpec(a, params.index, indexType.int64);
     check(fn, Module.pool_output_shape(dtype.code));
     const shape = readShape(args(), SLOT.SHAPE_OUT);
     const count = product(shape);
     const valuesTarget = out === undefined ? null : target(fn, 'out.values', out.values, shape, dtype, [input]);
     const indicesTarget = out === undefined || !params.returnIndices ? null
-      : target(fn, 'out.indices', out.indices, shape, INDEX_DTYPE, [input, out.values]);
+      : target(fn, 'out.indices', out.indices, shape, indexType, [input, out.values]);
     const sizes = [
       stagedBytes(x, x.data?.length ?? 0, dtype),
       valuesTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
-      !params.returnIndices || indicesTarget?.pointer ? 0 : count * 4,
+      !params.returnIndices || indicesTarget?.pointer ? 0 : count * indexType.ArrayType.BYTES_PER_ELEMENT,
     ];
     return withBuffers(fn, sizes, ([inBuffer, valuesBuffer, indicesBuffer]) => {
       const inPtr = x.pointer || inBuffer;
@@ -380,16 +223,17 @@ export function createArgpool(Module) {
       check(fn, Module.max_pool(dtype.code, kernel, inPtr, valuesPtr, indicesPtr));
       const values = deliver(valuesTarget, valuesPtr, dtype, shape, count);
       if (out !== undefined) {
-        if (params.returnIndices) deliver(indicesTarget, indicesPtr, INDEX_DTYPE, shape, count);
+        if (params.returnIndices) deliver(indicesTarget, indicesPtr, indexType, shape, count);
         return out;
       }
-      return params.returnIndices ? { values, indices: deliver(null, indicesPtr, INDEX_DTYPE, shape, count) } : { values };
+      return params.returnIndices ? { values, indices: deliver(null, indicesPtr, indexType, shape, count) } : { values };
     });
   }
 
   function maxUnpoolImpl(fn, values, indices, options, rank, out) {
-    const v = operand(fn, 'values', values, rank, 'values');
-    const idx = operand(fn, 'indices', indices, rank, 'indices');
+    const layout = layoutOf(options);
+    const v = operand(fn, 'values', values, rank, 'values', layout);
+    const idx = operand(fn, 'indices', indices, rank, 'indices', layout);
     const params = parseUnpoolOptions(fn, options, v.shape);
     if (out !== undefined && (out === null || typeof out !== 'object')) {
       throw new ArgpoolTypeError(`${fn}: out must be a tensor, got ${describe(out)}`);
@@ -401,23 +245,26 @@ export function createArgpool(Module) {
     writeShape(a, SLOT.SHAPE_B, idx.shape);
     writeSpatial(a, SLOT.KERNEL, params.kernelSize);
     writeSpatial(a, SLOT.STRIDE, params.stride);
-    writeSpatial(a, SLOT.PADDING, params.padding);
+    writeSpatial(a, SLOT.PAD_BEGIN, params.padBegin);
+    writeSpatial(a, SLOT.PAD_END, params.padEnd);
     a[SLOT.HAS_OUTPUT_SIZE] = params.outputSize ? 1 : 0;
     if (params.outputSize) writeSpatial(a, SLOT.OUTPUT_SIZE, params.outputSize);
+    a[SLOT.LAYOUT] = LAYOUT[params.layout];
+    writeIndexSpec(a, params.index, idx.dtype.int64);
     check(fn, Module.unpool_output_shape(dtype.code));
     const shape = readShape(args(), SLOT.SHAPE_OUT);
     const count = product(shape);
     const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [values, indices]);
     const sizes = [
       stagedBytes(v, v.data?.length ?? 0, dtype),
-      stagedBytes(idx, idx.data?.length ?? 0, INDEX_DTYPE),
+      stagedBytes(idx, idx.data?.length ?? 0, idx.dtype),
       outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
     ];
     return withBuffers(fn, sizes, ([vBuffer, iBuffer, outBuffer]) => {
       const vPtr = v.pointer || vBuffer;
       const iPtr = idx.pointer || iBuffer;
       if (!v.pointer) copyIn(dtype.ArrayType, vPtr, v.data);
-      if (!idx.pointer) copyIn(Int32Array, iPtr, idx.data);
+      if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
       const outPtr = outTarget?.pointer || outBuffer;
       check(fn, Module.max_unpool(dtype.code, vPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
@@ -425,29 +272,34 @@ export function createArgpool(Module) {
   }
 
   function maxPoolBackwardImpl(fn, gradOutput, indices, inputShape, options, rank, out) {
-    const g = operand(fn, 'gradOutput', gradOutput, rank, 'values');
-    const idx = operand(fn, 'indices', indices, rank, 'indices');
-    const shape = checkShape(fn, 'inputShape', inputShape, rank);
-    const params = options === undefined || options === null ? null : parsePoolOptions(fn, options, shape.length - 2);
+    const layout = layoutOf(options);
+    const g = operand(fn, 'gradOutput', gradOutput, rank, 'float', layout);
+    const idx = operand(fn, 'indices', indices, rank, 'indices', layout);
+    const shape = checkShape(fn, 'inputShape', inputShape, rank, layout);
+    // Pooling parameters are optional: with them, gradOutput's shape is checked against them.
+    const withParams = options !== undefined && options !== null && typeof options === 'object' && options.kernelSize !== undefined;
+    const params = withParams ? parsePoolOptions(fn, options, shape.length - 2) : parseTensorOptions(fn, options);
     const { dtype } = g;
     const count = product(shape);
     const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [gradOutput, indices]);
     const sizes = [
       stagedBytes(g, g.data?.length ?? 0, dtype),
-      stagedBytes(idx, idx.data?.length ?? 0, INDEX_DTYPE),
+      stagedBytes(idx, idx.data?.length ?? 0, idx.dtype),
       outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
     ];
     return withBuffers(fn, sizes, ([gBuffer, iBuffer, outBuffer]) => {
       const gPtr = g.pointer || gBuffer;
       const iPtr = idx.pointer || iBuffer;
       if (!g.pointer) copyIn(dtype.ArrayType, gPtr, g.data);
-      if (!idx.pointer) copyIn(Int32Array, iPtr, idx.data);
+      if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
       const a = args();
       writeShape(a, SLOT.SHAPE_A, g.shape);
       writeShape(a, SLOT.SHAPE_B, idx.shape);
       writeShape(a, SLOT.SHAPE_C, shape);
-      a[SLOT.HAS_POOL_PARAMS] = params ? 1 : 0;
-      if (params) writePoolParams(a, params);
+      a[SLOT.HAS_POOL_PARAMS] = withParams ? 1 : 0;
+      if (withParams) writePoolParams(a, params);
+      a[SLOT.LAYOUT] = LAYOUT[params.layout];
+      writeIndexSpec(a, params.index, idx.dtype.int64);
       const outPtr = outTarget?.pointer || outBuffer;
       check(fn, Module.max_pool_backward(dtype.code, gPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
@@ -456,13 +308,56 @@ export function createArgpool(Module) {
 
   function outputShape(inputShape, options) {
     const fn = 'outputShape';
-    const shape = checkShape(fn, 'inputShape', inputShape);
+    const shape = checkShape(fn, 'inputShape', inputShape, undefined);
     const params = parsePoolOptions(fn, options, shape.length - 2);
     const a = args();
     writeShape(a, SLOT.SHAPE_A, shape);
     writePoolParams(a, params);
     check(fn, Module.pool_output_shape(DTYPES[0].code));
     return readShape(args(), SLOT.SHAPE_OUT);
+  }
+
+  // One side of a conversion: a mode name (sharing storageOrder / includeBatchInIndex from the
+  // options) or an object { indexMode, storageOrder, includeBatchInIndex }.
+  function conversionSide(fn, name, side, options) {
+    if (typeof side === 'string') {
+      // Shared options belong to the side whose convention they describe.
+      return parseIndexOptions(fn, {
+        indexMode: side,
+        storageOrder: side === 'global' ? options.storageOrder : undefined,
+        includeBatchInIndex: side === 'tf' ? options.includeBatchInIndex : undefined,
+      });
+    }
+    if (side === null || typeof side !== 'object') {
+      throw new ArgpoolTypeError(`${fn}: options.${name} must be 'plane', 'global', 'tf' or { indexMode, storageOrder, includeBatchInIndex }, got ${describe(side)}`);
+    }
+    checkOptions(`${fn} (options.${name})`, side, ['indexMode', 'storageOrder', 'includeBatchInIndex']);
+    return parseIndexOptions(fn, side);
+  }
+
+  function convertIndices(indices, options) {
+    const fn = 'convertIndices';
+    checkOptions(fn, options, CONVERT_OPTIONS);
+    const layout = parseLayout(fn, options);
+    const idx = operand(fn, 'indices', indices, undefined, 'indices', layout);
+    const inputShape = checkShape(fn, 'options.inputShape', options.inputShape, idx.shape.length - 2, layout);
+    const from = conversionSide(fn, 'from', options.from, options);
+    const to = conversionSide(fn, 'to', options.to, options);
+    const type = options.indexType === undefined ? idx.dtype : parseIndexOptions(fn, { indexType: options.indexType }).type;
+    const count = product(idx.shape);
+    const bytes = count * Math.max(type.ArrayType.BYTES_PER_ELEMENT, 4);
+    return withBuffers(fn, [stagedBytes(idx, count, idx.dtype), bytes], ([inBuffer, outBuffer]) => {
+      const inPtr = idx.pointer || inBuffer;
+      if (!idx.pointer) copyIn(idx.dtype.ArrayType, inPtr, idx.data);
+      const a = args();
+      writeShape(a, SLOT.SHAPE_A, inputShape);
+      writeShape(a, SLOT.SHAPE_B, idx.shape);
+      a[SLOT.LAYOUT] = LAYOUT[layout];
+      writeIndexSpec(a, from, idx.dtype.int64);
+      writeIndexSpec(a, to, type.int64, true);
+      check(fn, Module.convert_indices(inPtr, outBuffer));
+      return { data: copyOut(type.ArrayType, outBuffer, count), shape: idx.shape.slice() };
+    });
   }
 
   function tensor(shape, dtype = 'float32', source = undefined) {
@@ -491,7 +386,7 @@ export function createArgpool(Module) {
     registry.register(t, pointer, t);
     const view = t.data;
     if (source !== undefined) view.set(source);
-    else view.fill(0);
+    else view.fill(spec.ArrayType === BigInt64Array ? 0n : 0);
     return t;
   }
 
@@ -517,10 +412,12 @@ export function createArgpool(Module) {
     maxPoolBackward2d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward2d', g, i, s, o, 2, out),
     maxPoolBackward3d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward3d', g, i, s, o, 3, out),
     outputShape,
+    convertIndices,
     tensor,
     stats,
     dtypes: Object.freeze(DTYPES.map((d) => d.name)),
   };
+  Object.assign(api, createAdapters(api));
   // Not public API: lets the test suites and benchmarks run one chosen kernel or the
   // memory-bound reference loop (tests/simd.test.mjs, tools/bench/).
   Object.defineProperty(api, '_internal', {

@@ -2,11 +2,10 @@
 // a view re-derived on every access, so memory growth never leaves a caller with a stale view.
 import { ArgpoolError } from './errors.js';
 
-export const TENSOR_DTYPES = Object.freeze({
-  float32: Object.freeze({ name: 'float32', ArrayType: Float32Array }),
-  float64: Object.freeze({ name: 'float64', ArrayType: Float64Array }),
-  int32: Object.freeze({ name: 'int32', ArrayType: Int32Array }),
-});
+export const TENSOR_DTYPES = Object.freeze(Object.fromEntries([
+  ['float32', Float32Array], ['float64', Float64Array], ['int8', Int8Array], ['uint8', Uint8Array],
+  ['int16', Int16Array], ['uint16', Uint16Array], ['int32', Int32Array], ['int64', BigInt64Array],
+].map(([name, ArrayType]) => [name, Object.freeze({ name, ArrayType })])));
 
 export class WasmTensor {
   #owner;

@@ -1,5 +1,9 @@
 #include "argpool/operators.h"
 
+#include <cstdlib>
+#include <cstring>
+
+#include "argpool/indices.h"
 #include "argpool/shape.h"
 #include "kernels/kernels.h"
 
@@ -28,9 +32,9 @@ constexpr bool kHaveSimd = true;
 constexpr bool kHaveSimd = false;
 #endif
 
-// Every index must address an element of its plane; checked before any output is written.
-Result check_indices(const int32_t* indices, size_t count, int64_t plane, const TensorShape& plane_shape,
-                     const char* what) {
+// Plane int32 indices checked in place (the common case needs no conversion buffer).
+Result check_plane_indices(const int32_t* indices, size_t count, int64_t plane, const TensorShape& plane_shape,
+                           const char* what) {
   for (size_t i = 0; i < count; ++i) {
     if (indices[i] < 0 || indices[i] >= plane) {
       std::string dims;
@@ -44,71 +48,144 @@ Result check_indices(const int32_t* indices, size_t count, int64_t plane, const 
   return Result::Ok();
 }
 
-template <typename T>
-void run_max_pool(MaxPoolKernelId id, const PoolGeometry& g, const void* input, void* values, int32_t* indices);
+// Per-plane int32 indices for the scatter kernels: the caller's own array when it already is
+// one, else a decoded copy (owned here, freed with the object).
+class PlaneIndices {
+ public:
+  ~PlaneIndices() { std::free(buffer_); }
 
+  Result load(const IndexSpec& spec, Layout layout, const TensorShape& target_logical,
+              const TensorShape& indices_logical, const void* indices, const char* what) {
+    const size_t count = static_cast<size_t>(element_count(indices_logical));
+    if (spec.mode == IndexMode::kPlane && !spec.int64) {
+      data_ = static_cast<const int32_t*>(indices);
+      return check_plane_indices(data_, count, plane_size(target_logical), target_logical, what);
+    }
+    buffer_ = static_cast<int32_t*>(std::malloc(count * sizeof(int32_t) + 1));
+    if (buffer_ == nullptr) return Result::Error(Status::kOutOfMemory, "no memory to convert the indices");
+    data_ = buffer_;
+    return decode_indices(spec, layout, target_logical, indices_logical, indices, buffer_);
+  }
+
+  const int32_t* data() const { return data_; }
+
+ private:
+  const int32_t* data_ = nullptr;
+  int32_t* buffer_ = nullptr;
+};
+
+template <typename T>
+MaxPoolKernel<T> scalar_kernel(Layout layout) {
+  return layout == Layout::kNCHW ? max_pool_nchw_scalar<T> : max_pool_nhwc_scalar<T>;
+}
+
+template <typename T>
+MaxPoolKernel<T> select_kernel(MaxPoolKernelId, Layout layout, const PoolGeometry&) {
+  return scalar_kernel<T>(layout);
+}
+
+#ifdef __wasm_simd128__
 template <>
-void run_max_pool<double>(MaxPoolKernelId, const PoolGeometry& g, const void* input, void* values,
-                          int32_t* indices) {
-  max_pool_nchw_scalar(g, static_cast<const double*>(input), static_cast<double*>(values), indices);
+MaxPoolKernel<float> select_kernel<float>(MaxPoolKernelId id, Layout layout, const PoolGeometry& g) {
+  if (id == MaxPoolKernelId::kAuto) {
+    id = layout == Layout::kNHWC      ? MaxPoolKernelId::kF32NhwcSimd
+         : is_2d_window(g, 2, 2, 0)   ? MaxPoolKernelId::kF32_2x2s2Simd
+         : is_2d_window(g, 3, 2, 1)   ? MaxPoolKernelId::kF32_3x3s2p1Simd
+                                      : MaxPoolKernelId::kF32GenericSimd;
+  }
+  switch (id) {
+    case MaxPoolKernelId::kF32GenericSimd: return max_pool_nchw_f32_generic_wasmsimd;
+    case MaxPoolKernelId::kF32_2x2s2Simd: return max_pool_nchw_f32_2x2s2_wasmsimd;
+    case MaxPoolKernelId::kF32_3x3s2p1Simd: return max_pool_nchw_f32_3x3s2p1_wasmsimd;
+    case MaxPoolKernelId::kF32NhwcSimd: return max_pool_nhwc_f32_wasmsimd;
+    default: return scalar_kernel<float>(layout);
+  }
 }
 
 template <>
-void run_max_pool<float>(MaxPoolKernelId id, const PoolGeometry& g, const void* input, void* values,
-                         int32_t* indices) {
-  MaxPoolKernel<float> kernel = max_pool_nchw_scalar<float>;
-#ifdef __wasm_simd128__
-  if (id == MaxPoolKernelId::kAuto) {
-    id = is_2d_window(g, 2, 2, 0)   ? MaxPoolKernelId::kF32_2x2s2Simd
-         : is_2d_window(g, 3, 2, 1) ? MaxPoolKernelId::kF32_3x3s2p1Simd
-                                    : MaxPoolKernelId::kF32GenericSimd;
-  }
-  switch (id) {
-    case MaxPoolKernelId::kF32GenericSimd: kernel = max_pool_nchw_f32_generic_wasmsimd; break;
-    case MaxPoolKernelId::kF32_2x2s2Simd: kernel = max_pool_nchw_f32_2x2s2_wasmsimd; break;
-    case MaxPoolKernelId::kF32_3x3s2p1Simd: kernel = max_pool_nchw_f32_3x3s2p1_wasmsimd; break;
-    default: break;
-  }
-#else
-  (void)id;
+MaxPoolKernel<int8_t> select_kernel<int8_t>(MaxPoolKernelId id, Layout layout, const PoolGeometry&) {
+  if (id == MaxPoolKernelId::kScalar) return scalar_kernel<int8_t>(layout);
+  return layout == Layout::kNCHW ? max_pool_nchw_s8_wasmsimd : max_pool_nhwc_s8_wasmsimd;
+}
+
+template <>
+MaxPoolKernel<uint8_t> select_kernel<uint8_t>(MaxPoolKernelId id, Layout layout, const PoolGeometry&) {
+  if (id == MaxPoolKernelId::kScalar) return scalar_kernel<uint8_t>(layout);
+  return layout == Layout::kNCHW ? max_pool_nchw_u8_wasmsimd : max_pool_nhwc_u8_wasmsimd;
+}
 #endif
-  kernel(g, static_cast<const float*>(input), static_cast<float*>(values), indices);
+
+template <typename T>
+void run_max_pool(MaxPoolKernelId id, Layout layout, const PoolGeometry& g, const void* input, void* values,
+                  int32_t* indices) {
+  select_kernel<T>(id, layout, g)(g, static_cast<const T*>(input), static_cast<T*>(values), indices);
+}
+
+// Calls f(T{}) with the C++ type of `dtype`.
+template <typename F>
+void with_dtype(DType dtype, F f) {
+  switch (dtype) {
+    case DType::kFloat32: f(float{}); break;
+    case DType::kFloat64: f(double{}); break;
+    case DType::kInt8: f(int8_t{}); break;
+    case DType::kUint8: f(uint8_t{}); break;
+    case DType::kInt16: f(int16_t{}); break;
+    case DType::kUint16: f(uint16_t{}); break;
+    case DType::kInt32: f(int32_t{}); break;
+  }
+}
+
+ScatterGeometry scatter_geometry(const TensorShape& source_logical, const TensorShape& target_logical) {
+  ScatterGeometry s;
+  s.batch = static_cast<size_t>(source_logical.batch());
+  s.channels = static_cast<size_t>(source_logical.channels());
+  s.in_plane = static_cast<size_t>(plane_size(source_logical));
+  s.out_plane = static_cast<size_t>(plane_size(target_logical));
+  return s;
 }
 
 }  // namespace
 
-bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, const PoolGeometry& g) {
+bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, Layout layout, const PoolGeometry& g) {
+  const bool nchw = layout == Layout::kNCHW, f32 = dtype == DType::kFloat32;
   switch (kernel) {
     case MaxPoolKernelId::kAuto:
     case MaxPoolKernelId::kScalar: return true;
-    case MaxPoolKernelId::kF32GenericSimd: return kHaveSimd && dtype == DType::kFloat32;
-    case MaxPoolKernelId::kF32_2x2s2Simd: return kHaveSimd && dtype == DType::kFloat32 && is_2d_window(g, 2, 2, 0);
-    case MaxPoolKernelId::kF32_3x3s2p1Simd:
-      return kHaveSimd && dtype == DType::kFloat32 && is_2d_window(g, 3, 2, 1);
+    case MaxPoolKernelId::kF32GenericSimd: return kHaveSimd && f32 && nchw;
+    case MaxPoolKernelId::kF32_2x2s2Simd: return kHaveSimd && f32 && nchw && is_2d_window(g, 2, 2, 0);
+    case MaxPoolKernelId::kF32_3x3s2p1Simd: return kHaveSimd && f32 && nchw && is_2d_window(g, 3, 2, 1);
+    case MaxPoolKernelId::kF32NhwcSimd: return kHaveSimd && f32 && !nchw;
+    case MaxPoolKernelId::kX8Simd: return kHaveSimd && (dtype == DType::kInt8 || dtype == DType::kUint8);
   }
   return false;
 }
 
-Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const void* input,
-                void* values, int32_t* indices, MaxPoolKernelId kernel) {
+Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const IndexSpec& index_spec,
+                const void* input, void* values, void* indices, MaxPoolKernelId kernel) {
   PoolGeometry g;
-  Result r = pool_output_shape(input_shape, params, dtype, nullptr, &g);
+  TensorShape output_shape;
+  Result r = pool_output_shape(input_shape, params, dtype, &output_shape, &g);
   if (!r.ok()) return r;
-  if (!max_pool_kernel_applies(kernel, dtype, g)) {
+  const TensorShape input_logical = to_logical(input_shape, params.layout);
+  if (indices != nullptr && !(r = check_index_spec(index_spec, params.layout, input_logical)).ok()) return r;
+  if (!max_pool_kernel_applies(kernel, dtype, params.layout, g)) {
     return Result::Error(Status::kUnsupported, "kernel " + std::to_string(static_cast<int>(kernel)) +
-                                                   " does not apply to this dtype and these parameters");
+                                                   " does not apply to this dtype, layout and these parameters");
   }
   if (g.planes == 0) return Result::Ok();  // empty batch: nothing to do
-  if (dtype == DType::kFloat64) {
-    run_max_pool<double>(kernel, g, input, values, indices);
-  } else {
-    run_max_pool<float>(kernel, g, input, values, indices);
+  // Kernels write per-plane int32 indices; other conventions are encoded in place afterwards.
+  with_dtype(dtype, [&](auto zero) {
+    run_max_pool<decltype(zero)>(kernel, params.layout, g, input, values, static_cast<int32_t*>(indices));
+  });
+  if (indices != nullptr) {
+    encode_indices(index_spec, params.layout, input_logical, to_logical(output_shape, params.layout), indices);
   }
   return Result::Ok();
 }
 
 Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShape& indices_shape,
-                  const UnpoolParams& params, const void* values, const int32_t* indices, void* output) {
+                  const UnpoolParams& params, const IndexSpec& index_spec, const void* values, const void* indices,
+                  void* output) {
   TensorShape out;
   Result r = unpool_output_shape(values_shape, params, dtype, &out);
   if (!r.ok()) return r;
@@ -116,25 +193,30 @@ Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShap
     return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
                                                        " must equal values.shape " + format_shape(values_shape));
   }
-  const size_t planes = static_cast<size_t>(values_shape.batch() * values_shape.channels());
-  const size_t in_plane = static_cast<size_t>(plane_size(values_shape));
-  const int64_t out_plane = plane_size(out);
-  r = check_indices(indices, planes * in_plane, out_plane, out, "output");
-  if (!r.ok()) return r;
-  if (dtype == DType::kFloat64) {
-    max_unpool_scalar(planes, in_plane, out_plane, static_cast<const double*>(values), indices,
-                      static_cast<double*>(output));
-  } else {
-    max_unpool_scalar(planes, in_plane, out_plane, static_cast<const float*>(values), indices,
-                      static_cast<float*>(output));
-  }
+  const TensorShape values_logical = to_logical(values_shape, params.layout);
+  const TensorShape out_logical = to_logical(out, params.layout);
+  if (!(r = check_index_spec(index_spec, params.layout, out_logical)).ok()) return r;
+  PlaneIndices plane;
+  if (!(r = plane.load(index_spec, params.layout, out_logical, values_logical, indices, "output")).ok()) return r;
+  const ScatterGeometry s = scatter_geometry(values_logical, out_logical);
+  with_dtype(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    if (params.layout == Layout::kNCHW) {
+      max_unpool_scalar<T, Layout::kNCHW>(s, static_cast<const T*>(values), plane.data(), static_cast<T*>(output));
+    } else {
+      max_unpool_scalar<T, Layout::kNHWC>(s, static_cast<const T*>(values), plane.data(), static_cast<T*>(output));
+    }
+  });
   return Result::Ok();
 }
 
 Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
-                         const TensorShape& input_shape, const PoolParams* params, const void* grad_output,
-                         const int32_t* indices, void* grad_input) {
-  Result r = backward_input_shape(grad_shape, input_shape, dtype);
+                         const TensorShape& input_shape, Layout layout, const PoolParams* params,
+                         const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input) {
+  if (!is_float(dtype)) {
+    return Result::Error(Status::kInvalidArgument, "gradOutput must be float32 or float64");
+  }
+  Result r = backward_input_shape(grad_shape, input_shape, layout, dtype);
   if (!r.ok()) return r;
   if (!same_dims(grad_shape, indices_shape)) {
     return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
@@ -151,18 +233,47 @@ Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const Tenso
                                " with these options");
     }
   }
-  const size_t planes = static_cast<size_t>(grad_shape.batch() * grad_shape.channels());
-  const size_t grad_plane = static_cast<size_t>(plane_size(grad_shape));
-  const int64_t in_plane = plane_size(input_shape);
-  r = check_indices(indices, planes * grad_plane, in_plane, input_shape, "input");
+  const TensorShape grad_logical = to_logical(grad_shape, layout), input_logical = to_logical(input_shape, layout);
+  if (!(r = check_index_spec(index_spec, layout, input_logical)).ok()) return r;
+  PlaneIndices plane;
+  if (!(r = plane.load(index_spec, layout, input_logical, grad_logical, indices, "input")).ok()) return r;
+  const ScatterGeometry s = scatter_geometry(grad_logical, input_logical);
+  with_dtype(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    if constexpr (std::is_floating_point<T>::value) {
+      if (layout == Layout::kNCHW) {
+        max_pool_backward_scalar<T, Layout::kNCHW>(s, static_cast<const T*>(grad_output), plane.data(),
+                                                   static_cast<T*>(grad_input));
+      } else {
+        max_pool_backward_scalar<T, Layout::kNHWC>(s, static_cast<const T*>(grad_output), plane.data(),
+                                                   static_cast<T*>(grad_input));
+      }
+    }
+  });
+  return Result::Ok();
+}
+
+Result convert_indices(const TensorShape& input_shape, const TensorShape& indices_shape, Layout layout,
+                       const IndexSpec& from, const IndexSpec& to, const void* input, void* output) {
+  // The input itself is never touched: only its shape gives the planes the indices point into.
+  Result r = validate_tensor_shape(input_shape, "inputShape", DType::kFloat32, /*check_memory=*/false);
   if (!r.ok()) return r;
-  if (dtype == DType::kFloat64) {
-    max_pool_backward_scalar(planes, grad_plane, in_plane, static_cast<const double*>(grad_output), indices,
-                             static_cast<double*>(grad_input));
-  } else {
-    max_pool_backward_scalar(planes, grad_plane, in_plane, static_cast<const float*>(grad_output), indices,
-                             static_cast<float*>(grad_input));
+  if (!(r = validate_tensor_shape(indices_shape, "indices.shape", DType::kInt32)).ok()) return r;
+  const TensorShape input_logical = to_logical(input_shape, layout);
+  const TensorShape indices_logical = to_logical(indices_shape, layout);
+  if (input_logical.spatial_rank != indices_logical.spatial_rank || input_logical.batch() != indices_logical.batch() ||
+      input_logical.channels() != indices_logical.channels()) {
+    return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
+                                                       " must have the rank, N and C of inputShape " +
+                                                       format_shape(input_shape));
   }
+  if (!(r = check_index_spec(from, layout, input_logical)).ok()) return r;
+  if (!(r = check_index_spec(to, layout, input_logical)).ok()) return r;
+  PlaneIndices plane;
+  if (!(r = plane.load(from, layout, input_logical, indices_logical, input, "input")).ok()) return r;
+  const size_t count = static_cast<size_t>(element_count(indices_shape));
+  if (plane.data() != output) std::memmove(output, plane.data(), count * sizeof(int32_t));
+  encode_indices(to, layout, input_logical, indices_logical, output);
   return Result::Ok();
 }
 

@@ -1,6 +1,7 @@
 // argpool's public C++ API: each operator validates its arguments, computes shapes and dispatches
 // to a kernel. Nothing here throws; every failure is a Result with a message that names the
-// argument (using the JS API's argument names) and the rule.
+// argument (using the JS API's argument names) and the rule. Shapes are physical (as laid out
+// in memory, per `layout`).
 #pragma once
 
 #include "argpool/types.h"
@@ -15,22 +16,34 @@ enum class MaxPoolKernelId : int {
   kF32GenericSimd = 2,
   kF32_2x2s2Simd = 3,
   kF32_3x3s2p1Simd = 4,
+  kF32NhwcSimd = 5,
+  kX8Simd = 6,  // int8 / uint8, either layout
 };
+constexpr int kMaxPoolKernelCount = 7;
 
-// values and indices have the shape given by pool_output_shape(); `indices` may be null (values only).
-Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const void* input,
-                void* values, int32_t* indices, MaxPoolKernelId kernel = MaxPoolKernelId::kAuto);
+// values and indices have the shape given by pool_output_shape(); `indices` may be null (values
+// only), else it holds count * (int64 ? 8 : 4) bytes.
+Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const IndexSpec& index_spec,
+                const void* input, void* values, void* indices, MaxPoolKernelId kernel = MaxPoolKernelId::kAuto);
 
-// output has the shape given by unpool_output_shape(); each index must lie in [0, output plane).
+// output has the shape given by unpool_output_shape(); each index must address an element of its
+// own (n, c) plane of the output, in the convention `index_spec`.
 Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShape& indices_shape,
-                  const UnpoolParams& params, const void* values, const int32_t* indices, void* output);
+                  const UnpoolParams& params, const IndexSpec& index_spec, const void* values, const void* indices,
+                  void* output);
 
 // grad_input has `input_shape`; `params`, when given, must pool `input_shape` to the gradient's shape.
 Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
-                         const TensorShape& input_shape, const PoolParams* params, const void* grad_output,
-                         const int32_t* indices, void* grad_input);
+                         const TensorShape& input_shape, Layout layout, const PoolParams* params,
+                         const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input);
 
-// Whether `kernel` can run `geometry` in this build (kAuto and kScalar always can).
-bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, const PoolGeometry& geometry);
+// Rewrites indices of shape `indices_shape` that point into a tensor of `input_shape` from one
+// convention to another (validating every index); `output` may alias `input` only when both
+// specs use the same storage type.
+Result convert_indices(const TensorShape& input_shape, const TensorShape& indices_shape, Layout layout,
+                       const IndexSpec& from, const IndexSpec& to, const void* input, void* output);
+
+// Whether `kernel` can run `geometry` for `dtype` and `layout` in this build.
+bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, Layout layout, const PoolGeometry& geometry);
 
 }  // namespace argpool

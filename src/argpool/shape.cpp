@@ -1,6 +1,5 @@
 #include "argpool/shape.h"
 
-#include <cstdio>
 
 namespace argpool {
 
@@ -46,7 +45,18 @@ int64_t first_valid_tap(int64_t start, int64_t size, int64_t kernel, int64_t dil
 
 }  // namespace
 
-size_t dtype_size(DType dtype) { return dtype == DType::kFloat64 ? 8 : 4; }
+size_t dtype_size(DType dtype) {
+  switch (dtype) {
+    case DType::kFloat64: return 8;
+    case DType::kFloat32:
+    case DType::kInt32: return 4;
+    case DType::kInt16:
+    case DType::kUint16: return 2;
+    case DType::kInt8:
+    case DType::kUint8: return 1;
+  }
+  return 8;
+}
 
 std::string format_dims(const int64_t* dims, int count) {
   std::string s = "[";
@@ -56,113 +66,178 @@ std::string format_dims(const int64_t* dims, int count) {
 
 std::string format_shape(const TensorShape& shape) { return format_dims(shape.dims, shape.rank()); }
 
+TensorShape to_logical(const TensorShape& physical, Layout layout) {
+  if (layout == Layout::kNCHW) return physical;
+  TensorShape s = physical;  // [N, spatial..., C] -> [N, C, spatial...]
+  s.dims[1] = physical.dims[physical.rank() - 1];
+  for (int i = 0; i < physical.spatial_rank; ++i) s.dims[2 + i] = physical.dims[1 + i];
+  return s;
+}
+
+TensorShape to_physical(const TensorShape& logical, Layout layout) {
+  if (layout == Layout::kNCHW) return logical;
+  TensorShape s = logical;
+  for (int i = 0; i < logical.spatial_rank; ++i) s.dims[1 + i] = logical.dims[2 + i];
+  s.dims[logical.rank() - 1] = logical.dims[1];
+  return s;
+}
+
 int64_t element_count(const TensorShape& shape) {
   int64_t n = 1;
   for (int i = 0; i < shape.rank(); ++i) n *= shape.dims[i];
   return n;
 }
 
-int64_t plane_size(const TensorShape& shape) {
+int64_t plane_size(const TensorShape& logical) {
   int64_t n = 1;
-  for (int i = 0; i < shape.spatial_rank; ++i) n *= shape.spatial(i);
+  for (int i = 0; i < logical.spatial_rank; ++i) n *= logical.spatial(i);
   return n;
 }
 
-Result validate_tensor_shape(const TensorShape& shape, const char* name, DType dtype) {
-  const char* label = name;
+Result validate_tensor_shape(const TensorShape& shape, const char* name, DType dtype, bool check_memory) {
   if (shape.spatial_rank < 1 || shape.spatial_rank > kMaxSpatialRank) {
-    return invalid(std::string(label) + " must have 3, 4 or 5 dimensions [N, C, ...spatial], got " + str(shape.rank()));
+    return invalid(std::string(name) + " must have 3, 4 or 5 dimensions, got " + str(shape.rank()));
   }
   for (int i = 0; i < shape.rank(); ++i) {
     const int64_t d = shape.dims[i];
     const int64_t min_value = i == 0 ? 0 : 1;  // only the batch may be empty, as in PyTorch
     if (d < min_value || d > kMaxDim) {
-      return invalid(std::string(label) + "[" + str(i) + "] must be " + (i == 0 ? "between 0" : "between 1") + " and " +
-                     str(kMaxDim) + ", got " + str(d) + " in " + format_shape(shape));
+      return invalid(std::string(name) + "[" + str(i) + "] must be " + (i == 0 ? "between 0" : "between 1") +
+                     " and " + str(kMaxDim) + ", got " + str(d) + " in " + format_shape(shape));
     }
   }
   // Counted in double: 5 dims below 2^31 can overflow int64, and the limit needs no exactness.
   const double max_elements = static_cast<double>(SIZE_MAX) / static_cast<double>(dtype_size(dtype));
   double count = 1;
   for (int i = 0; i < shape.rank(); ++i) count *= static_cast<double>(shape.dims[i]);
-  if (count > max_elements) {
-    return Result::Error(Status::kOutOfMemory, std::string(label) + " " + format_shape(shape) + " has " +
+  if (check_memory && count > max_elements) {
+    return Result::Error(Status::kOutOfMemory, std::string(name) + " " + format_shape(shape) + " has " +
                                                    std::to_string(count) +
                                                    " elements, more than a 32-bit wasm memory can hold");
-  }
-  if (plane_size(shape) > INT32_MAX) {
-    return invalid(std::string(label) + " " + format_shape(shape) + ": a spatial plane has more than 2^31-1 elements, " +
-                   "which int32 indices cannot address");
   }
   return Result::Ok();
 }
 
-int64_t pool_output_size(int64_t size, int64_t kernel, int64_t stride, int64_t padding, int64_t dilation,
-                         bool ceil_mode) {
-  int64_t out =
-      floor_div(size + 2 * padding - dilation * (kernel - 1) - 1 + (ceil_mode ? stride - 1 : 0), stride) + 1;
+int64_t pool_output_size(int64_t size, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
+                         int64_t dilation, bool ceil_mode) {
+  int64_t out = floor_div(size + pad_begin + pad_end - dilation * (kernel - 1) - 1 + (ceil_mode ? stride - 1 : 0),
+                          stride) + 1;
   // In ceil mode the last window must start inside the input or the left padding.
-  if (ceil_mode && (out - 1) * stride >= size + padding) --out;
+  if (ceil_mode && (out - 1) * stride >= size + pad_begin) --out;
   return out;
 }
 
+namespace {
+
+// A plane must be addressable by int32 indices (the kernels' per-plane index type).
+Result check_plane(const TensorShape& physical, const TensorShape& logical, const char* name) {
+  if (plane_size(logical) > INT32_MAX) {
+    return invalid(std::string(name) + " " + format_shape(physical) +
+                   ": a spatial plane has more than 2^31-1 elements, which int32 indices cannot address");
+  }
+  return Result::Ok();
+}
+
+const char* pad_name(PadMode mode) { return mode == PadMode::kPyTorch ? "padding" : "pads"; }
+
+}  // namespace
+
 Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dtype, TensorShape* output,
-                         PoolGeometry* geometry) {
+                         PoolGeometry* geometry, PoolParams* resolved) {
   Result r = validate_tensor_shape(input, "input.shape", dtype);
   if (!r.ok()) return r;
-  if (p.spatial_rank != input.spatial_rank) {
+  const TensorShape in = to_logical(input, p.layout);
+  if (!(r = check_plane(input, in, "input.shape")).ok()) return r;
+  if (p.spatial_rank != in.spatial_rank) {
     return invalid("options have " + str(p.spatial_rank) + " spatial dimensions but input.shape " +
-                   format_shape(input) + " has " + str(input.spatial_rank));
+                   format_shape(input) + " has " + str(in.spatial_rank));
   }
   const int rank = p.spatial_rank;
   if (!(r = check_param(p.kernel, rank, "kernelSize", 1)).ok()) return r;
   if (!(r = check_param(p.stride, rank, "stride", 1)).ok()) return r;
-  if (!(r = check_param(p.padding, rank, "padding", 0)).ok()) return r;
   if (!(r = check_param(p.dilation, rank, "dilation", 1)).ok()) return r;
+  const bool explicit_pads = p.pad_mode == PadMode::kPyTorch || p.pad_mode == PadMode::kExplicit;
+  if (explicit_pads) {
+    if (!(r = check_param(p.pad_begin, rank, pad_name(p.pad_mode), 0)).ok()) return r;
+    if (!(r = check_param(p.pad_end, rank, pad_name(p.pad_mode), 0)).ok()) return r;
+  }
 
-  TensorShape out = input;
+  PoolParams q = p;
+  TensorShape out = in;
   for (int i = 0; i < rank; ++i) {
-    const int64_t size = input.spatial(i);
-    if (p.padding[i] > p.kernel[i] / 2) {
-      return invalid("padding[" + str(i) + "] = " + str(p.padding[i]) + " must be at most half of kernelSize[" +
-                     str(i) + "] = " + str(p.kernel[i]) + dim_label(rank, i) + "; PyTorch's rule is padding <= kernelSize / 2");
-    }
+    const int64_t size = in.spatial(i);
     const int64_t effective = p.dilation[i] * (p.kernel[i] - 1) + 1;
-    const int64_t n = pool_output_size(size, p.kernel[i], p.stride[i], p.padding[i], p.dilation[i], p.ceil_mode);
-    // Floor mode needs the window inside the padded input; ceil mode lets the last window run
-    // past the end (by less than a stride), as long as at least one window remains.
+    int64_t n = 0;
+    switch (p.pad_mode) {
+      case PadMode::kPyTorch:
+        if (p.pad_begin[i] > p.kernel[i] / 2) {
+          return invalid("padding[" + str(i) + "] = " + str(p.pad_begin[i]) + " must be at most half of kernelSize[" +
+                         str(i) + "] = " + str(p.kernel[i]) + dim_label(rank, i) +
+                         "; PyTorch's rule is padding <= kernelSize / 2 (use options.pads for larger padding)");
+        }
+        [[fallthrough]];
+      case PadMode::kExplicit:
+        n = pool_output_size(size, p.kernel[i], p.stride[i], p.pad_begin[i], p.pad_end[i], p.dilation[i], p.ceil_mode);
+        break;
+      case PadMode::kValid:
+        q.pad_begin[i] = q.pad_end[i] = 0;
+        n = pool_output_size(size, p.kernel[i], p.stride[i], 0, 0, p.dilation[i], p.ceil_mode);
+        break;
+      case PadMode::kSameUpper:
+      case PadMode::kSameLower: {
+        // ONNX/TF 'SAME': ceil(size / stride) outputs; the odd pad goes at the end (UPPER) or the
+        // beginning (LOWER).
+        n = (size + p.stride[i] - 1) / p.stride[i];
+        const int64_t total = std::max<int64_t>((n - 1) * p.stride[i] + effective - size, 0);
+        const int64_t small = total / 2;
+        q.pad_begin[i] = p.pad_mode == PadMode::kSameUpper ? small : total - small;
+        q.pad_end[i] = total - q.pad_begin[i];
+        break;
+      }
+    }
     if (n < 1) {
       return invalid("kernelSize[" + str(i) + "] = " + str(p.kernel[i]) +
                      (p.dilation[i] > 1 ? " with dilation " + str(p.dilation[i]) + " spans " + str(effective) +
                                               " elements and"
                                         : "") +
-                     " is larger than the padded input " + str(size) + " + 2*" + str(p.padding[i]) + " = " +
-                     str(size + 2 * p.padding[i]) + dim_label(rank, i) + ": the output size would be less than 1");
+                     " is larger than the padded input " + str(size) + " + " + str(q.pad_begin[i]) + " + " +
+                     str(q.pad_end[i]) + " = " + str(size + q.pad_begin[i] + q.pad_end[i]) + dim_label(rank, i) +
+                     ": the output size would be less than 1");
     }
-    // Every window starts before `size` (floor mode: start <= size + p - effective; ceil mode: the
-    // rule above), so only windows that start in the left padding can miss every input element.
-    for (int64_t o = 0; o < n && o * p.stride[i] < p.padding[i]; ++o) {
-      const int64_t start = o * p.stride[i] - p.padding[i];
-      if (first_valid_tap(start, size, p.kernel[i], p.dilation[i]) < 0) {
-        return invalid("window " + str(o) + dim_label(rank, i) + " covers only padding (kernelSize " + str(p.kernel[i]) +
-                       ", stride " + str(p.stride[i]) + ", padding " + str(p.padding[i]) + ", dilation " +
-                       str(p.dilation[i]) + " on size " + str(size) +
-                       "): it has no input element to select; reduce padding or dilation");
-      }
+    // A window must contain an input element. One that starts inside the input contains its
+    // start, so only windows starting in the left padding or (with large end pads) past the
+    // input can fail.
+    auto check_window = [&](int64_t o) -> Result {
+      const int64_t start = o * p.stride[i] - q.pad_begin[i];
+      if (first_valid_tap(start, size, p.kernel[i], p.dilation[i]) >= 0) return Result::Ok();
+      return invalid("window " + str(o) + dim_label(rank, i) + " covers only padding (kernelSize " +
+                     str(p.kernel[i]) + ", stride " + str(p.stride[i]) + ", pads " + str(q.pad_begin[i]) + "/" +
+                     str(q.pad_end[i]) + ", dilation " + str(p.dilation[i]) + " on size " + str(size) +
+                     "): it has no input element to select; reduce the padding or the dilation");
+    };
+    for (int64_t o = 0; o < n && o * p.stride[i] < q.pad_begin[i]; ++o) {
+      if (!(r = check_window(o)).ok()) return r;
     }
+    // Windows starting at or past the input's end hold only padding; the first such one is
+    // ceil((size + pad_begin) / stride).
+    const int64_t first_past_end = (size + q.pad_begin[i] + p.stride[i] - 1) / p.stride[i];
+    if (first_past_end < n && !(r = check_window(first_past_end)).ok()) return r;
     out.dims[2 + i] = n;
   }
-  if (output) *output = out;
+  if (output) *output = to_physical(out, p.layout);
+  if (resolved) *resolved = q;
   if (geometry) {
     PoolGeometry g;
-    g.planes = static_cast<size_t>(input.batch() * input.channels());
+    g.batch = static_cast<size_t>(in.batch());
+    g.channels = static_cast<size_t>(in.channels());
+    g.planes = g.batch * g.channels;
     const int offset = kMaxSpatialRank - rank;  // lower ranks fill the trailing dims
     for (int i = 0; i < rank; ++i) {
-      g.in[offset + i] = input.spatial(i);
+      g.in[offset + i] = in.spatial(i);
       g.out[offset + i] = out.spatial(i);
       g.kernel[offset + i] = p.kernel[i];
       g.stride[offset + i] = p.stride[i];
-      g.pad[offset + i] = p.padding[i];
+      g.pad[offset + i] = q.pad_begin[i];
       g.dilation[offset + i] = p.dilation[i];
     }
     *geometry = g;
@@ -173,19 +248,21 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
 Result unpool_output_shape(const TensorShape& values, const UnpoolParams& p, DType dtype, TensorShape* output) {
   Result r = validate_tensor_shape(values, "values.shape", dtype);
   if (!r.ok()) return r;
-  if (p.spatial_rank != values.spatial_rank) {
+  const TensorShape in = to_logical(values, p.layout);
+  if (p.spatial_rank != in.spatial_rank) {
     return invalid("options have " + str(p.spatial_rank) + " spatial dimensions but values.shape " +
-                   format_shape(values) + " has " + str(values.spatial_rank));
+                   format_shape(values) + " has " + str(in.spatial_rank));
   }
   const int rank = p.spatial_rank;
   if (!(r = check_param(p.kernel, rank, "kernelSize", 1)).ok()) return r;
   if (!(r = check_param(p.stride, rank, "stride", 1)).ok()) return r;
-  if (!(r = check_param(p.padding, rank, "padding", 0)).ok()) return r;
+  if (!(r = check_param(p.pad_begin, rank, "padding", 0)).ok()) return r;
+  if (!(r = check_param(p.pad_end, rank, "padding", 0)).ok()) return r;
 
-  TensorShape out = values;
+  TensorShape out = in;
   int64_t defaults[kMaxSpatialRank];
   for (int i = 0; i < rank; ++i) {
-    defaults[i] = (values.spatial(i) - 1) * p.stride[i] - 2 * p.padding[i] + p.kernel[i];
+    defaults[i] = (in.spatial(i) - 1) * p.stride[i] - p.pad_begin[i] - p.pad_end[i] + p.kernel[i];
   }
   for (int i = 0; i < rank; ++i) {
     int64_t size = defaults[i];
@@ -199,24 +276,27 @@ Result unpool_output_shape(const TensorShape& values, const UnpoolParams& p, DTy
       }
     }
     if (size < 1) {
-      return invalid("the unpooled size of dimension " + str(i) + " is " + str(size) +
-                     " = (" + str(values.spatial(i)) + " - 1) * " + str(p.stride[i]) + " - 2 * " + str(p.padding[i]) +
-                     " + " + str(p.kernel[i]) + "; it must be at least 1");
+      return invalid("the unpooled size of dimension " + str(i) + " is " + str(size) + " = (" +
+                     str(in.spatial(i)) + " - 1) * " + str(p.stride[i]) + " - " + str(p.pad_begin[i]) + " - " +
+                     str(p.pad_end[i]) + " + " + str(p.kernel[i]) + "; it must be at least 1");
     }
     out.dims[2 + i] = size;
   }
-  r = validate_tensor_shape(out, "output shape", dtype);
-  if (!r.ok()) return r;
-  if (output) *output = out;
+  const TensorShape physical = to_physical(out, p.layout);
+  if (!(r = validate_tensor_shape(physical, "output shape", dtype)).ok()) return r;
+  if (!(r = check_plane(physical, out, "output shape")).ok()) return r;
+  if (output) *output = physical;
   return Result::Ok();
 }
 
-Result backward_input_shape(const TensorShape& grad_output, const TensorShape& input_shape, DType dtype) {
+Result backward_input_shape(const TensorShape& grad_output, const TensorShape& input_shape, Layout layout,
+                            DType dtype) {
   Result r = validate_tensor_shape(grad_output, "gradOutput.shape", dtype);
   if (!r.ok()) return r;
   if (!(r = validate_tensor_shape(input_shape, "inputShape", dtype)).ok()) return r;
-  if (input_shape.spatial_rank != grad_output.spatial_rank || input_shape.batch() != grad_output.batch() ||
-      input_shape.channels() != grad_output.channels()) {
+  const TensorShape g = to_logical(grad_output, layout), in = to_logical(input_shape, layout);
+  if (!(r = check_plane(input_shape, in, "inputShape")).ok()) return r;
+  if (in.spatial_rank != g.spatial_rank || in.batch() != g.batch() || in.channels() != g.channels()) {
     return invalid("inputShape " + format_shape(input_shape) + " must have the rank, N and C of gradOutput.shape " +
                    format_shape(grad_output));
   }

@@ -8,7 +8,39 @@
 namespace argpool {
 
 // Value types that a kernel can be instantiated for. The numbers are part of the JS ABI.
-enum class DType : int { kFloat32 = 0, kFloat64 = 1 };
+enum class DType : int {
+  kFloat32 = 0,
+  kFloat64 = 1,
+  kInt8 = 2,
+  kUint8 = 3,
+  kInt16 = 4,
+  kUint16 = 5,
+  kInt32 = 6,
+};
+constexpr int kDTypeCount = 7;
+
+inline bool is_float(DType dtype) { return dtype == DType::kFloat32 || dtype == DType::kFloat64; }
+
+// Memory order of a tensor: channels first [N, C, ...spatial] or channels last [N, ...spatial, C].
+enum class Layout : int { kNCHW = 0, kNHWC = 1 };
+
+// What an index means (see README "Index conventions"):
+//   kPlane:  spatial offset within one (n, c) plane, row-major (PyTorch, Caffe);
+//   kGlobal: offset into the whole input tensor as laid out (ONNX); NCHW may use column-major
+//            spatial offsets (ONNX storage_order = 1);
+//   kTf:     (spatial row-major offset) * C + c, plus n * plane * C with the batch (TensorFlow).
+enum class IndexMode : int { kPlane = 0, kGlobal = 1, kTf = 2 };
+
+struct IndexSpec {
+  IndexMode mode = IndexMode::kPlane;
+  bool int64 = false;          // int64 (else int32) storage
+  bool column_major = false;   // kGlobal only: ONNX storage_order = 1
+  bool include_batch = false;  // kTf only
+};
+
+// How padding is given. kPyTorch: symmetric, at most kernel / 2. kExplicit: any begin/end pads
+// (ONNX `pads`), a window made only of padding is an error. The auto modes compute the pads.
+enum class PadMode : int { kPyTorch = 0, kExplicit = 1, kSameUpper = 2, kSameLower = 3, kValid = 4 };
 
 // Error classes; the JS wrapper maps each to an Error class and a stable `code`.
 enum class Status : int {
@@ -31,7 +63,7 @@ struct Result {
 
 constexpr int kMaxSpatialRank = 3;
 
-// [N, C, spatial...] with 1..3 spatial dimensions.
+// Logical [N, C, spatial...] with 1..3 spatial dimensions (whatever the memory layout).
 struct TensorShape {
   int spatial_rank = 0;
   int64_t dims[2 + kMaxSpatialRank] = {};
@@ -42,14 +74,18 @@ struct TensorShape {
   int64_t spatial(int i) const { return dims[2 + i]; }
 };
 
-// PyTorch-style pooling parameters, one entry per spatial dimension.
+// Pooling parameters, one entry per spatial dimension. With PadMode::kPyTorch, pad_begin and
+// pad_end are equal; with the auto modes they are computed by pool_output_shape().
 struct PoolParams {
   int spatial_rank = 0;
   int64_t kernel[kMaxSpatialRank] = {};
   int64_t stride[kMaxSpatialRank] = {};
-  int64_t padding[kMaxSpatialRank] = {};
+  int64_t pad_begin[kMaxSpatialRank] = {};
+  int64_t pad_end[kMaxSpatialRank] = {};
   int64_t dilation[kMaxSpatialRank] = {};
   bool ceil_mode = false;
+  PadMode pad_mode = PadMode::kPyTorch;
+  Layout layout = Layout::kNCHW;
 };
 
 // Unpooling parameters (PyTorch's MaxUnpool has no dilation or ceil mode).
@@ -57,9 +93,11 @@ struct UnpoolParams {
   int spatial_rank = 0;
   int64_t kernel[kMaxSpatialRank] = {};
   int64_t stride[kMaxSpatialRank] = {};
-  int64_t padding[kMaxSpatialRank] = {};
+  int64_t pad_begin[kMaxSpatialRank] = {};
+  int64_t pad_end[kMaxSpatialRank] = {};
   bool has_output_size = false;
   int64_t output_size[kMaxSpatialRank] = {};  // spatial part only
+  Layout layout = Layout::kNCHW;
 };
 
 // Everything a pooling kernel needs, always as 3 spatial dims (D, H, W): lower ranks get leading
@@ -67,11 +105,13 @@ struct UnpoolParams {
 // d*H*W + h*W + w equals PyTorch's per-plane index for every rank.
 struct PoolGeometry {
   size_t planes = 0;  // N * C
+  size_t batch = 0;
+  size_t channels = 0;
   int64_t in[3] = {1, 1, 1};
   int64_t out[3] = {1, 1, 1};
   int64_t kernel[3] = {1, 1, 1};
   int64_t stride[3] = {1, 1, 1};
-  int64_t pad[3] = {0, 0, 0};
+  int64_t pad[3] = {0, 0, 0};  // padding before each dimension (the end padding only sizes `out`)
   int64_t dilation[3] = {1, 1, 1};
 
   size_t in_plane() const { return static_cast<size_t>(in[0] * in[1] * in[2]); }

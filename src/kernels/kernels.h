@@ -11,9 +11,12 @@ namespace argpool {
 template <typename T>
 using MaxPoolKernel = void (*)(const PoolGeometry& geometry, const T* input, T* values, int32_t* indices);
 
-// Scalar reference: PyTorch 1.13's rule for every dtype, rank and parameter set.
+// Scalar references: PyTorch 1.13's rule for every dtype, rank and parameter set, channels
+// first (NCHW) or channels last (NHWC; indices are spatial offsets, as PyTorch's channels_last).
 template <typename T>
 void max_pool_nchw_scalar(const PoolGeometry& geometry, const T* input, T* values, int32_t* indices);
+template <typename T>
+void max_pool_nhwc_scalar(const PoolGeometry& geometry, const T* input, T* values, int32_t* indices);
 
 #ifdef __wasm_simd128__
 // 4 outputs per vector along W; any kernel, stride, padding and dilation, ranks 1-3.
@@ -26,22 +29,40 @@ void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& geometry, const float*
 void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
                                         int32_t* indices);
 
+// NHWC, vectorised across channels (4 per vector; remaining channels scalar): any window.
+void max_pool_nhwc_f32_wasmsimd(const PoolGeometry& geometry, const float* input, float* values, int32_t* indices);
+// NHWC, 16 channels per vector, signed / unsigned bytes: any window.
+void max_pool_nhwc_s8_wasmsimd(const PoolGeometry& geometry, const int8_t* input, int8_t* values, int32_t* indices);
+void max_pool_nhwc_u8_wasmsimd(const PoolGeometry& geometry, const uint8_t* input, uint8_t* values,
+                               int32_t* indices);
+// NCHW, 16 outputs per vector along W for stride 1 or 2 (other strides: scalar), bytes.
+void max_pool_nchw_s8_wasmsimd(const PoolGeometry& geometry, const int8_t* input, int8_t* values, int32_t* indices);
+void max_pool_nchw_u8_wasmsimd(const PoolGeometry& geometry, const uint8_t* input, uint8_t* values,
+                               int32_t* indices);
+
 // The memory-bound reference for benchmarks: reads `input` once and writes `values` and (unless
 // null) `indices` once, with the same access widths as the pooling kernels and no window logic.
 void memory_bound_f32_wasmsimd(const float* input, size_t input_count, float* values, int32_t* indices,
                                size_t output_count);
 #endif
 
-// Zero-fills `output` and writes each value at its plane index; for duplicate indices the last
-// write in input order wins (PyTorch's CPU order).
-template <typename T>
-void max_unpool_scalar(size_t planes, size_t in_plane, size_t out_plane, const T* values, const int32_t* indices,
-                       T* output);
+// Sizes of a scatter (unpool, backward) over `batch` x `channels` planes.
+struct ScatterGeometry {
+  size_t batch = 0;
+  size_t channels = 0;
+  size_t in_plane = 0;   // elements per plane of the values / gradient
+  size_t out_plane = 0;  // elements per plane of the result
+};
 
-// Zero-fills `grad_input` and adds each gradient at its plane index, in gradient order (so
+// Zero-fills `output` and writes each value at its per-plane index; for duplicate indices the
+// last write in input order wins (PyTorch's CPU order), in either layout.
+template <typename T, Layout kLayout>
+void max_unpool_scalar(const ScatterGeometry& geometry, const T* values, const int32_t* indices, T* output);
+
+// Zero-fills `grad_input` and adds each gradient at its per-plane index, in gradient order (so
 // overlapping windows accumulate exactly as in PyTorch's CPU kernel).
-template <typename T>
-void max_pool_backward_scalar(size_t planes, size_t grad_plane, size_t in_plane, const T* grad_output,
-                              const int32_t* indices, T* grad_input);
+template <typename T, Layout kLayout>
+void max_pool_backward_scalar(const ScatterGeometry& geometry, const T* grad_output, const int32_t* indices,
+                              T* grad_input);
 
 }  // namespace argpool

@@ -26,11 +26,12 @@ inline int64_t first_tap(int64_t start, int64_t dilation) {
   return start >= 0 ? start : start + ((-start + dilation - 1) / dilation) * dilation;
 }
 
-// Max and flat index of window (od, oh, ow) in one plane `x`. `(v > max) || isnan(v)`: ties keep the
-// first maximum in (d, h, w) order, a NaN always wins so the last NaN's index is kept.
+// Max and flat spatial index of window (od, oh, ow) in one plane `x` whose elements are
+// `element_stride` apart (1 in NCHW, C in NHWC). `(v > max) || isnan(v)`: ties keep the first
+// maximum in (d, h, w) order, a NaN always wins so the last NaN's index is kept.
 template <typename T>
 inline void max_pool_window(const PoolGeometry& g, const T* x, int64_t od, int64_t oh, int64_t ow, T* value,
-                            int32_t* index) {
+                            int32_t* index, int64_t element_stride = 1) {
   const int64_t ds = od * g.stride[0] - g.pad[0], hs = oh * g.stride[1] - g.pad[1], ws = ow * g.stride[2] - g.pad[2];
   const int64_t d_end = std::min(ds + (g.kernel[0] - 1) * g.dilation[0] + 1, g.in[0]);
   const int64_t h_end = std::min(hs + (g.kernel[1] - 1) * g.dilation[1] + 1, g.in[1]);
@@ -43,7 +44,7 @@ inline void max_pool_window(const PoolGeometry& g, const T* x, int64_t od, int64
     for (int64_t h = h0; h < h_end; h += g.dilation[1]) {
       const int64_t row = (d * g.in[1] + h) * g.in[2];
       for (int64_t w = w0; w < w_end; w += g.dilation[2]) {
-        const T v = x[row + w];
+        const T v = x[(row + w) * element_stride];
         if ((v > best) || PoolTraits<T>::is_nan(v)) {
           best = v;
           best_index = row + w;

@@ -4,19 +4,43 @@
 
 namespace argpool {
 
-template <typename T>
-void max_unpool_scalar(size_t planes, size_t in_plane, size_t out_plane, const T* values, const int32_t* indices,
-                       T* output) {
-  std::memset(output, 0, planes * out_plane * sizeof(T));  // all-zero bits are +0 for IEEE floats
-  for (size_t p = 0; p < planes; ++p) {
-    T* y = output + p * out_plane;
-    const T* v = values + p * in_plane;
-    const int32_t* idx = indices + p * in_plane;
-    for (size_t i = 0; i < in_plane; ++i) y[idx[i]] = v[i];
+template <typename T, Layout kLayout>
+void max_unpool_scalar(const ScatterGeometry& g, const T* values, const int32_t* indices, T* output) {
+  // All-zero bits are 0 for the integer types and +0 for IEEE floats.
+  std::memset(output, 0, g.batch * g.channels * g.out_plane * sizeof(T));
+  if (kLayout == Layout::kNCHW) {
+    for (size_t p = 0; p < g.batch * g.channels; ++p) {
+      T* y = output + p * g.out_plane;
+      const T* v = values + p * g.in_plane;
+      const int32_t* idx = indices + p * g.in_plane;
+      for (size_t i = 0; i < g.in_plane; ++i) y[idx[i]] = v[i];
+    }
+  } else {
+    // Per (n, c) the writes still happen in input order, so duplicates resolve as in NCHW.
+    const size_t channels = g.channels;
+    for (size_t n = 0; n < g.batch; ++n) {
+      T* y = output + n * g.out_plane * channels;
+      const size_t base = n * g.in_plane * channels;
+      for (size_t i = 0; i < g.in_plane; ++i) {
+        for (size_t c = 0; c < channels; ++c) {
+          const size_t e = base + i * channels + c;
+          y[static_cast<size_t>(indices[e]) * channels + c] = values[e];
+        }
+      }
+    }
   }
 }
 
-template void max_unpool_scalar<float>(size_t, size_t, size_t, const float*, const int32_t*, float*);
-template void max_unpool_scalar<double>(size_t, size_t, size_t, const double*, const int32_t*, double*);
+#define ARGPOOL_INSTANTIATE(T)                                                                               \
+  template void max_unpool_scalar<T, Layout::kNCHW>(const ScatterGeometry&, const T*, const int32_t*, T*); \
+  template void max_unpool_scalar<T, Layout::kNHWC>(const ScatterGeometry&, const T*, const int32_t*, T*);
+ARGPOOL_INSTANTIATE(float)
+ARGPOOL_INSTANTIATE(double)
+ARGPOOL_INSTANTIATE(int8_t)
+ARGPOOL_INSTANTIATE(uint8_t)
+ARGPOOL_INSTANTIATE(int16_t)
+ARGPOOL_INSTANTIATE(uint16_t)
+ARGPOOL_INSTANTIATE(int32_t)
+#undef ARGPOOL_INSTANTIATE
 
 }  // namespace argpool

@@ -22,7 +22,7 @@ void brute_force(const TensorShape& in, const PoolParams& p, const TensorShape& 
   int64_t isz[3] = {1, 1, 1}, osz[3] = {1, 1, 1}, k[3] = {1, 1, 1}, s[3] = {1, 1, 1}, pd[3] = {0, 0, 0}, dl[3] = {1, 1, 1};
   for (int i = 0; i < r; ++i) {
     isz[3 - r + i] = in.spatial(i); osz[3 - r + i] = out.spatial(i); k[3 - r + i] = p.kernel[i];
-    s[3 - r + i] = p.stride[i]; pd[3 - r + i] = p.padding[i]; dl[3 - r + i] = p.dilation[i];
+    s[3 - r + i] = p.stride[i]; pd[3 - r + i] = p.pad_begin[i]; dl[3 - r + i] = p.dilation[i];
   }
   const int64_t planes = in.batch() * in.channels(), iplane = isz[0] * isz[1] * isz[2], oplane = osz[0] * osz[1] * osz[2];
   values->assign(planes * oplane, T(0));
@@ -66,7 +66,7 @@ void check_random_cases(DType dtype, uint32_t seed) {
       in.dims[2 + i] = uniform(1, in.spatial_rank == 3 ? 6 : 12);
       p.kernel[i] = uniform(1, 4);
       p.stride[i] = uniform(1, 3);
-      p.padding[i] = uniform(0, p.kernel[i] / 2);
+      p.pad_begin[i] = p.pad_end[i] = uniform(0, p.kernel[i] / 2);
       p.dilation[i] = uniform(1, 3);
     }
     TensorShape out;
@@ -84,7 +84,7 @@ void check_random_cases(DType dtype, uint32_t seed) {
     }
     std::vector<T> values(m), expect_values;
     std::vector<int32_t> indices(m), expect_indices;
-    ASSERT_TRUE(max_pool(dtype, in, p, x.data(), values.data(), indices.data(), MaxPoolKernelId::kScalar).ok());
+    ASSERT_TRUE(max_pool(dtype, in, p, IndexSpec{}, x.data(), values.data(), indices.data(), MaxPoolKernelId::kScalar).ok());
     brute_force(in, p, out, x, &expect_values, &expect_indices);
     for (int64_t i = 0; i < m; ++i) {
       ASSERT_TRUE(same_bits(values[i], expect_values[i])) << "iteration " << iter << " output " << i;
@@ -104,12 +104,12 @@ TEST(MaxPoolScalar, NanWinsWithLastIndexTiesKeepFirst) {
   in.dims[0] = 1; in.dims[1] = 1; in.dims[2] = 6;
   PoolParams p;
   p.spatial_rank = 1;
-  p.kernel[0] = 3; p.stride[0] = 3; p.padding[0] = 0; p.dilation[0] = 1;
+  p.kernel[0] = 3; p.stride[0] = 3; p.dilation[0] = 1;
   const float nan = std::numeric_limits<float>::quiet_NaN();
   const float x[6] = {nan, 1, nan, 5, 5, 2};
   float v[2];
   int32_t idx[2];
-  ASSERT_TRUE(max_pool(DType::kFloat32, in, p, x, v, idx).ok());
+  ASSERT_TRUE(max_pool(DType::kFloat32, in, p, IndexSpec{}, x, v, idx).ok());
   EXPECT_TRUE(std::isnan(v[0]));
   EXPECT_EQ(idx[0], 2);
   EXPECT_EQ(v[1], 5);
@@ -127,15 +127,15 @@ TEST(MaxUnpool, SeedAndOutOfRange) {
   const float values[4] = {7, 8, 9, 7};
   int32_t indices[4] = {5, 7, 12, 14};
   float out[16];
-  ASSERT_TRUE(max_unpool(DType::kFloat32, vs, vs, p, values, indices, out).ok());
+  ASSERT_TRUE(max_unpool(DType::kFloat32, vs, vs, p, IndexSpec{}, values, indices, out).ok());
   const float expect[16] = {0, 0, 0, 0, 0, 7, 0, 8, 0, 0, 0, 0, 9, 0, 7, 0};
   for (int i = 0; i < 16; ++i) EXPECT_EQ(out[i], expect[i]);
   indices[2] = 16;
-  const Result r = max_unpool(DType::kFloat32, vs, vs, p, values, indices, out);
+  const Result r = max_unpool(DType::kFloat32, vs, vs, p, IndexSpec{}, values, indices, out);
   EXPECT_EQ(r.status, Status::kIndexOutOfRange);
   EXPECT_NE(r.message.find("indices.data[2] = 16"), std::string::npos);
   indices[2] = -1;
-  EXPECT_EQ(max_unpool(DType::kFloat32, vs, vs, p, values, indices, out).status, Status::kIndexOutOfRange);
+  EXPECT_EQ(max_unpool(DType::kFloat32, vs, vs, p, IndexSpec{}, values, indices, out).status, Status::kIndexOutOfRange);
 }
 
 TEST(MaxPoolBackward, OverlappingWindowsAccumulate) {
@@ -148,7 +148,7 @@ TEST(MaxPoolBackward, OverlappingWindowsAccumulate) {
   const double g[3] = {0.5, 0.25, 2};
   const int32_t idx[3] = {1, 1, 3};
   double out[4];
-  ASSERT_TRUE(max_pool_backward(DType::kFloat64, grad, grad, input, nullptr, g, idx, out).ok());
+  ASSERT_TRUE(max_pool_backward(DType::kFloat64, grad, grad, input, Layout::kNCHW, nullptr, IndexSpec{}, g, idx, out).ok());
   EXPECT_EQ(out[0], 0);
   EXPECT_EQ(out[1], 0.75);
   EXPECT_EQ(out[2], 0);

@@ -1,0 +1,68 @@
+// Smoke test of the benchmark harness: `node tools/bench/bench.mjs --quick` exits 0 and writes JSON
+// with every expected row (a row added to the bench is added to EXPECTED here). No timing is
+// asserted: the numbers depend on the machine.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+
+const bench = new URL('../tools/bench/bench.mjs', import.meta.url).pathname;
+
+const POOL = [
+  'argpool maxPool (typed arrays)',
+  'argpool maxPool values only (returnIndices: false)',
+  'naive JS (typed arrays, nested loops)',
+  'tfjs-wasm maxPool (XNNPACK, values only)',
+  'tfjs-wasm maxPoolWithArgmax',
+  'tfjs-cpu maxPoolWithArgmax',
+  'onnxruntime-web MaxPool (values only)',
+  'onnxruntime-web MaxPool + Indices',
+];
+const EXPECTED = {
+  A: POOL, B: POOL, C: POOL, D: POOL, E: POOL, F: POOL, G: POOL,
+  U: ['argpool maxUnpool (typed arrays)', 'naive JS (typed arrays, nested loops)', 'onnxruntime-web MaxUnpool (int64 global indices)'],
+  V: ['argpool maxPoolBackward (typed arrays)', 'naive JS (typed arrays, nested loops)',
+    'tfjs-wasm MaxPoolGrad kernel (from x, y, dy)', 'tfjs-cpu MaxPoolGrad kernel (from x, y, dy)'],
+};
+// The only rows that cannot run, with their reason.
+const CANNOT_RUN = {
+  'G tfjs-wasm maxPoolWithArgmax': /no maxPoolWithArgmax for 3D/,
+  'G tfjs-cpu maxPoolWithArgmax': /no maxPoolWithArgmax for 3D/,
+};
+
+test('bench --quick exits 0 and writes JSON with every expected row', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'argpool-bench-'));
+  try {
+    const out = join(dir, 'bench.json');
+    const result = spawnSync(process.execPath, [bench, '--quick', `--out=${out}`], { encoding: 'utf8', timeout: 120_000 });
+    assert.equal(result.status, 0, `bench --quick failed (status ${result.status}, signal ${result.signal}):\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+    const json = JSON.parse(readFileSync(out, 'utf8'));
+    assert.equal(json.quick, true);
+    for (const key of ['cpu', 'logicalCores', 'node', 'packages']) assert.ok(key in json.machine, `machine.${key}`);
+    assert.deepEqual(Object.keys(json.machine.packages),
+      ['argpool', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', 'onnxruntime-web']);
+    assert.deepEqual(json.workloads.map((w) => w.id), Object.keys(EXPECTED));
+
+    const keys = json.rows.map((r) => `${r.workload} ${r.name}`);
+    const expectedKeys = Object.entries(EXPECTED).flatMap(([w, names]) => names.map((n) => `${w} ${n}`));
+    assert.deepEqual(keys, expectedKeys);
+    for (const row of json.rows) {
+      const key = `${row.workload} ${row.name}`;
+      if (CANNOT_RUN[key]) {
+        assert.match(row.error ?? '', CANNOT_RUN[key], key);
+        assert.equal(row.medianMs, undefined, key);
+        continue;
+      }
+      assert.equal(row.error, undefined, `${key}: ${row.error}`);
+      assert.ok(Number.isFinite(row.medianMs) && row.medianMs > 0, `${key}: medianMs ${row.medianMs}`);
+      assert.ok(row.samples >= 1 && row.calls >= row.samples, `${key}: samples ${row.samples}, calls ${row.calls}`);
+      // argpool's rows and the naive JavaScript rows compute PyTorch's results bit for bit.
+      if (row.required) assert.equal(row.check, null, `${key}: ${row.check}`);
+    }
+    assert.match(result.stdout, /median ms/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
