@@ -1,43 +1,98 @@
 // Type declarations for argpool: max pooling with the argmax mask, max unpooling and the pooling
 // backward pass, PyTorch 1.13 semantics, C++ compiled to WebAssembly SIMD.
 
-/** Value arrays argpool computes on. The output keeps the input's type. */
+/** Float arrays (every operation). */
 export type FloatArray = Float32Array | Float64Array;
+/** Value arrays maxPool and maxUnpool accept; the output keeps the input's type. */
+export type ValueArray = FloatArray | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array;
+/** Index arrays: int32 (default) or int64 (ONNX / PyTorch tensors). */
+export type IndexArray = Int32Array | BigInt64Array;
+export type Layout = 'NCHW' | 'NHWC';
+export type IndexMode = 'plane' | 'global' | 'tf';
+export type IndexType = 'int32' | 'int64';
+export type TensorDType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'int64';
+/** The typed array of each tensor dtype. */
+export interface TensorArrays {
+  float32: Float32Array; float64: Float64Array; int8: Int8Array; uint8: Uint8Array;
+  int16: Int16Array; uint16: Uint16Array; int32: Int32Array; int64: BigInt64Array;
+}
 
 /**
  * A dense row-major tensor: `data.length` must equal the product of `shape`.
- * Shapes are `[N, C, L]`, `[N, C, H, W]` or `[N, C, D, H, W]` (channels first).
+ * Shapes are `[N, C, L]`, `[N, C, H, W]` or `[N, C, D, H, W]` (layout 'NCHW', the default), or
+ * `[N, L, C]`, `[N, H, W, C]`, `[N, D, H, W, C]` (layout 'NHWC').
  */
-export interface Tensor<T extends ArrayLike<number> = FloatArray> {
+export interface Tensor<T extends ArrayLike<number | bigint> = ValueArray> {
   data: T;
   shape: number[];
 }
 
-/** Indices: for each output element, the flat position of its maximum within its (n, c) plane. */
-export type IndexTensor = Tensor<Int32Array>;
+/** A tensor that lives in wasm memory (see `tensor()`): operations read and write it in place. */
+export interface WasmTensor<T extends ArrayLike<number | bigint> = ValueArray | BigInt64Array> {
+  readonly shape: readonly number[];
+  readonly dtype: TensorDType;
+  readonly size: number;
+  readonly disposed: boolean;
+  /** A view of the tensor's memory, derived anew on every access (memory growth never leaves it stale). */
+  readonly data: T;
+  /** Frees the memory now (idempotent). A FinalizationRegistry frees forgotten tensors eventually. */
+  dispose(): void;
+}
+
+/** A plain tensor or a wasm tensor of this instance. */
+export type TensorLike<T extends ArrayLike<number | bigint> = ValueArray> = Tensor<T> | WasmTensor<T>;
+
+/** Indices: for each output element, where its maximum came from (see `IndexMode`). */
+export type IndexTensor = Tensor<IndexArray>;
 
 /** A number for every spatial dimension, or one number per spatial dimension. */
 export type SpatialParam = number | number[];
 
-export interface PoolOptions {
+/** How tensors are laid out and what indices mean. */
+export interface IndexOptions {
+  /** Memory layout of every tensor of the call. Default 'NCHW'. */
+  layout?: Layout;
+  /**
+   * 'plane' (default): spatial offset within one (n, c) plane, PyTorch's return_indices (in NHWC too);
+   * 'global': offset into the whole input tensor as laid out (ONNX);
+   * 'tf': (y * W + x) * C + c, plus n * H * W * C with `includeBatchInIndex` (TensorFlow).
+   */
+  indexMode?: IndexMode;
+  /** Storage of produced indices: Int32Array (default) or BigInt64Array. int32 overflow is an error. */
+  indexType?: IndexType;
+  /** indexMode 'global' with layout 'NCHW': 1 = column-major spatial offset (ONNX storage_order). Default 0. */
+  storageOrder?: 0 | 1;
+  /** indexMode 'tf': add the batch offset. Default false. */
+  includeBatchInIndex?: boolean;
+}
+
+export interface PoolOptions extends IndexOptions {
   /** Window size. Required. */
   kernelSize: SpatialParam;
   /** Step between windows. Default: `kernelSize`. `null` also means the default. */
   stride?: SpatialParam | null;
-  /** Implicit −∞ padding on both sides, never selected; at most `kernelSize / 2` (PyTorch's rule). Default 0. */
+  /** Symmetric implicit −∞ padding, never selected; at most `kernelSize / 2` (PyTorch's rule). Default 0. */
   padding?: SpatialParam | null;
+  /** Explicit padding in ONNX order [begin per dimension..., end per dimension...]; may exceed half the kernel. */
+  pads?: number[] | null;
+  /** Automatic padding (ONNX's auto_pad; TensorFlow's 'same' = 'SAME_UPPER', 'valid' = 'VALID'). */
+  autoPad?: 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID' | 'same' | 'valid';
   /** Spacing between window taps. Default 1. */
   dilation?: SpatialParam | null;
   /** Use ceil instead of floor for the output size (a last window must start inside the input or left padding). Default false. */
   ceilMode?: boolean;
+  /** false: compute values only (faster); the result has no `indices`. Default true. */
+  returnIndices?: boolean;
 }
 
-export interface UnpoolOptions {
+export interface UnpoolOptions extends IndexOptions {
   kernelSize: SpatialParam;
   /** Default: `kernelSize`. */
   stride?: SpatialParam | null;
   /** Default 0. */
   padding?: SpatialParam | null;
+  /** Explicit padding in ONNX order (instead of `padding`). */
+  pads?: number[] | null;
   /**
    * Output size: spatial sizes, or the full `[N, C, ...spatial]` shape. Default per dimension:
    * `(in − 1) · stride − 2 · padding + kernelSize`; an explicit size must lie strictly within
@@ -50,41 +105,108 @@ export interface UnpoolOptions {
   ceilMode?: boolean;
 }
 
-export interface MaxPoolResult<T extends FloatArray = FloatArray> {
+export interface MaxPoolResult<T extends ValueArray = ValueArray> {
   /** The maximum of each window; same typed-array type as the input. */
   values: Tensor<T>;
-  /** Flat index (`row * W + col`, or `d * H * W + row * W + col`) of each maximum in its (n, c) plane. */
+  /** Where each maximum came from: by default the flat index `row * W + col` (`d * H * W + row * W + col`) in its (n, c) plane. Absent with `returnIndices: false`. */
   indices: IndexTensor;
 }
 
+export interface MaxPoolOut<T extends ValueArray = ValueArray> {
+  values: TensorLike<T>;
+  indices?: TensorLike<IndexArray>;
+}
+
+export interface ConvertIndicesOptions {
+  /** The convention of `indices`: a mode, or one with its own storageOrder / includeBatchInIndex. */
+  from: IndexMode | { indexMode: IndexMode; storageOrder?: 0 | 1; includeBatchInIndex?: boolean };
+  to: IndexMode | { indexMode: IndexMode; storageOrder?: 0 | 1; includeBatchInIndex?: boolean };
+  /** Shape of the pooled input the indices point into (in `layout`). */
+  inputShape: number[];
+  layout?: Layout;
+  /** For a 'global' side given by name. */
+  storageOrder?: 0 | 1;
+  /** For a 'tf' side given by name. */
+  includeBatchInIndex?: boolean;
+  /** Storage of the result; default: the type of `indices`. */
+  indexType?: IndexType;
+}
+
+export interface Stats {
+  /** Size of the module's linear memory. */
+  wasmMemoryBytes: number;
+  /** Bytes handed out by the module's allocator (tensors, a scratch block of at most 1 MiB). */
+  heapInUseBytes: number;
+  /** Wasm tensors created and not yet disposed or collected. */
+  liveTensors: number;
+}
+
+/** ONNX operators with ONNX's attribute names and defaults (strides default to 1). */
+export interface OnnxAdapter {
+  maxPool(X: Tensor, attributes: {
+    kernel_shape: number[]; strides?: number[]; pads?: number[]; dilations?: number[];
+    ceil_mode?: 0 | 1; auto_pad?: 'NOTSET' | 'SAME_UPPER' | 'SAME_LOWER' | 'VALID'; storage_order?: 0 | 1;
+  }): { Y: Tensor; Indices: Tensor<BigInt64Array> };
+  /**
+   * ONNX MaxUnpool: indices (whole-tensor offsets) are resolved in the inferred shape
+   * (in − 1)·stride + kernel − pads, then each spatial dimension is zero-padded at its end up to
+   * `outputShape` (ONNX's reference). `ap.maxUnpool` instead resolves indices in `outputSize` (PyTorch).
+   */
+  maxUnpool(X: Tensor, I: Tensor<IndexArray>, attributes: { kernel_shape: number[]; strides?: number[]; pads?: number[] },
+    outputShape?: number[] | BigInt64Array): Tensor;
+}
+
+/** TensorFlow.js's maxPoolWithArgmax conventions (NHWC; indexes (y·W + x)·C + c). */
+export interface TfAdapter {
+  maxPoolWithArgmax(x: Tensor, filterSize: number | [number, number], strides: number | [number, number],
+    pad: 'valid' | 'same' | number, includeBatchInIndex?: boolean): { result: Tensor; indexes: Tensor<Int32Array> };
+}
+
 export interface Argpool {
-  /** Max pooling with indices over 1, 2 or 3 spatial dimensions (rank taken from `input.shape`). */
-  maxPool<T extends FloatArray>(input: Tensor<T>, options: PoolOptions): MaxPoolResult<T>;
-  /** As `maxPool`, requiring `input.shape` = `[N, C, L]`. */
-  maxPool1d<T extends FloatArray>(input: Tensor<T>, options: PoolOptions): MaxPoolResult<T>;
-  /** As `maxPool`, requiring `input.shape` = `[N, C, H, W]`. */
-  maxPool2d<T extends FloatArray>(input: Tensor<T>, options: PoolOptions): MaxPoolResult<T>;
-  /** As `maxPool`, requiring `input.shape` = `[N, C, D, H, W]`. */
-  maxPool3d<T extends FloatArray>(input: Tensor<T>, options: PoolOptions): MaxPoolResult<T>;
+  /**
+   * Max pooling with indices over 1, 2 or 3 spatial dimensions (rank taken from `input.shape`).
+   * With `out`, writes into its tensors (wasm tensors: no copy) and returns `out`.
+   */
+  maxPool<T extends ValueArray>(input: TensorLike<T>, options: PoolOptions): MaxPoolResult<T>;
+  maxPool<T extends ValueArray, O extends MaxPoolOut<T>>(input: TensorLike<T>, options: PoolOptions, out: O): O;
+  /** As `maxPool`, requiring 1 spatial dimension. */
+  maxPool1d<T extends ValueArray>(input: TensorLike<T>, options: PoolOptions, out?: MaxPoolOut<T>): MaxPoolResult<T>;
+  /** As `maxPool`, requiring 2 spatial dimensions. */
+  maxPool2d<T extends ValueArray>(input: TensorLike<T>, options: PoolOptions, out?: MaxPoolOut<T>): MaxPoolResult<T>;
+  /** As `maxPool`, requiring 3 spatial dimensions. */
+  maxPool3d<T extends ValueArray>(input: TensorLike<T>, options: PoolOptions, out?: MaxPoolOut<T>): MaxPoolResult<T>;
 
   /** Puts each value back at its index; zeros elsewhere. Duplicate indices: the last value in input order wins. */
-  maxUnpool<T extends FloatArray>(values: Tensor<T>, indices: IndexTensor, options: UnpoolOptions): Tensor<T>;
-  maxUnpool1d<T extends FloatArray>(values: Tensor<T>, indices: IndexTensor, options: UnpoolOptions): Tensor<T>;
-  maxUnpool2d<T extends FloatArray>(values: Tensor<T>, indices: IndexTensor, options: UnpoolOptions): Tensor<T>;
-  maxUnpool3d<T extends FloatArray>(values: Tensor<T>, indices: IndexTensor, options: UnpoolOptions): Tensor<T>;
+  maxUnpool<T extends ValueArray>(values: TensorLike<T>, indices: TensorLike<IndexArray>, options: UnpoolOptions, out?: TensorLike<T>): Tensor<T>;
+  maxUnpool1d<T extends ValueArray>(values: TensorLike<T>, indices: TensorLike<IndexArray>, options: UnpoolOptions, out?: TensorLike<T>): Tensor<T>;
+  maxUnpool2d<T extends ValueArray>(values: TensorLike<T>, indices: TensorLike<IndexArray>, options: UnpoolOptions, out?: TensorLike<T>): Tensor<T>;
+  maxUnpool3d<T extends ValueArray>(values: TensorLike<T>, indices: TensorLike<IndexArray>, options: UnpoolOptions, out?: TensorLike<T>): Tensor<T>;
 
   /**
    * Gradient of max pooling with respect to its input: a zero-initialised scatter-add of
    * `gradOutput` through `indices` (overlapping windows add up, in output order).
-   * With `options`, `gradOutput.shape` is checked against the pooled shape of `inputShape`.
+   * `options` may give only the layout and index convention; with `kernelSize` too,
+   * `gradOutput.shape` is checked against the pooled shape of `inputShape`.
    */
-  maxPoolBackward<T extends FloatArray>(gradOutput: Tensor<T>, indices: IndexTensor, inputShape: number[], options?: PoolOptions): Tensor<T>;
-  maxPoolBackward1d<T extends FloatArray>(gradOutput: Tensor<T>, indices: IndexTensor, inputShape: number[], options?: PoolOptions): Tensor<T>;
-  maxPoolBackward2d<T extends FloatArray>(gradOutput: Tensor<T>, indices: IndexTensor, inputShape: number[], options?: PoolOptions): Tensor<T>;
-  maxPoolBackward3d<T extends FloatArray>(gradOutput: Tensor<T>, indices: IndexTensor, inputShape: number[], options?: PoolOptions): Tensor<T>;
+  maxPoolBackward<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, inputShape: number[], options?: Partial<PoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
+  maxPoolBackward1d<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, inputShape: number[], options?: Partial<PoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
+  maxPoolBackward2d<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, inputShape: number[], options?: Partial<PoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
+  maxPoolBackward3d<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, inputShape: number[], options?: Partial<PoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
 
   /** The shape `maxPool` returns for `inputShape` and `options` (throws the same errors). */
   outputShape(inputShape: number[], options: PoolOptions): number[];
+
+  /** Rewrites indices from one convention to another, exactly (every index is validated). */
+  convertIndices(indices: TensorLike<IndexArray>, options: ConvertIndicesOptions): Tensor<IndexArray>;
+
+  /** A zero-filled tensor in wasm memory (or filled from `source`). Dispose it when done. */
+  tensor<D extends TensorDType = 'float32'>(shape: number[], dtype?: D, source?: ArrayLike<number | bigint>): WasmTensor<TensorArrays[D]>;
+
+  /** Memory and tensor counters of this instance. */
+  stats(): Stats;
+
+  readonly onnx: OnnxAdapter;
+  readonly tf: TfAdapter;
 
   /** Value dtypes this build supports. */
   readonly dtypes: readonly string[];
@@ -119,6 +241,9 @@ export const maxPoolBackward1d: Argpool['maxPoolBackward1d'];
 export const maxPoolBackward2d: Argpool['maxPoolBackward2d'];
 export const maxPoolBackward3d: Argpool['maxPoolBackward3d'];
 export const outputShape: Argpool['outputShape'];
+export const convertIndices: Argpool['convertIndices'];
+export const tensor: Argpool['tensor'];
+export const stats: Argpool['stats'];
 
 export type ArgpoolErrorCode =
   | 'ARGPOOL_INVALID_TYPE'
@@ -127,10 +252,12 @@ export type ArgpoolErrorCode =
   | 'ARGPOOL_OUT_OF_MEMORY'
   | 'ARGPOOL_UNSUPPORTED'
   | 'ARGPOOL_NOT_INITIALIZED'
+  | 'ARGPOOL_DISPOSED'
+  | 'ARGPOOL_FOREIGN_TENSOR'
   | 'ARGPOOL_LOAD_FAILED'
   | 'ARGPOOL_INTERNAL';
 
-/** Library-state problems: not initialised, failed load, out of memory. */
+/** Library-state problems: not initialised, failed load, out of memory, disposed or foreign tensors. */
 export class ArgpoolError extends Error {
   constructor(message: string, code?: ArgpoolErrorCode, options?: ErrorOptions);
   readonly code: ArgpoolErrorCode;
