@@ -10,9 +10,19 @@ import { test } from 'node:test';
 
 const bench = new URL('../tools/bench/bench.mjs', import.meta.url).pathname;
 
-const POOL = [
+const BOUND = 'bound: read input, write values + indices once (wasm SIMD)';
+const BOUND_VALUES = 'bound: read input, write values once (wasm SIMD)';
+const SCATTER_BOUND = 'bound: read values + indices, write the output once (wasm SIMD)';
+const ARGPOOL_POOL = [
+  BOUND,
+  BOUND_VALUES,
+  'argpool maxPool zero-copy (wasm tensors)',
+  'argpool maxPool values only, zero-copy',
   'argpool maxPool (typed arrays)',
   'argpool maxPool values only (returnIndices: false)',
+];
+const POOL = [
+  ...ARGPOOL_POOL,
   'naive JS (typed arrays, nested loops)',
   'tfjs-wasm maxPool (XNNPACK, values only)',
   'tfjs-wasm maxPoolWithArgmax',
@@ -22,8 +32,9 @@ const POOL = [
 ];
 const EXPECTED = {
   A: POOL, B: POOL, C: POOL, D: POOL, E: POOL, F: POOL, G: POOL,
-  U: ['argpool maxUnpool (typed arrays)', 'naive JS (typed arrays, nested loops)', 'onnxruntime-web MaxUnpool (int64 global indices)'],
-  V: ['argpool maxPoolBackward (typed arrays)', 'naive JS (typed arrays, nested loops)',
+  H: [...ARGPOOL_POOL, 'tfjs-wasm maxPool (XNNPACK, values only)'],
+  U: [SCATTER_BOUND, 'argpool maxUnpool zero-copy (wasm tensors)', 'argpool maxUnpool (typed arrays)', 'naive JS (typed arrays, nested loops)', 'onnxruntime-web MaxUnpool (int64 global indices)'],
+  V: [SCATTER_BOUND, 'argpool maxPoolBackward zero-copy (wasm tensors)', 'argpool maxPoolBackward (typed arrays)', 'naive JS (typed arrays, nested loops)',
     'tfjs-wasm MaxPoolGrad kernel (from x, y, dy)', 'tfjs-cpu MaxPoolGrad kernel (from x, y, dy)'],
 };
 // The only rows that cannot run, with their reason.

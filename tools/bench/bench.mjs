@@ -19,7 +19,8 @@
 // where ctx = { ap, workload, fx } (fx: the workload's inputs and argpool's reference results,
 // see fixtures()) and run() performs one call (sync or returning a promise) and returns its
 // result. A row with `bound: true` is the reference of its workload: every row of that workload
-// then also prints its ratio to it. A row whose setup or run throws prints the reason; a failing
+// then also prints its ratio to it. Rows may name another reference with `boundKey: 'values'`
+// (the bound row with `bound: 'values'`), e.g. values-only pooling against the no-index bound. A row whose setup or run throws prints the reason; a failing
 // `required` row makes the process exit with status 1 (after the JSON is written).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -61,6 +62,7 @@ const ALL_WORKLOADS = [
   { id: 'E', op: 'pool', label: '2D 1×4×4 k2s2', shape: [1, 1, 4, 4], options: { kernelSize: 2, stride: 2 } },
   { id: 'F', op: 'pool', label: '1D 64×12544 k2s2', shape: [1, 64, 12544], options: { kernelSize: 2, stride: 2 } },
   { id: 'G', op: 'pool', label: '3D 64×16×28×28 k2s2', shape: [1, 64, 16, 28, 28], options: { kernelSize: 2, stride: 2 } },
+  { id: 'H', op: 'pool-nhwc', label: 'NHWC 2D 112×112×64 k2s2', shape: [1, 112, 112, 64], options: { kernelSize: 2, stride: 2, layout: 'NHWC' } },
   { id: 'U', op: 'unpool', label: 'unpool 2D 64×56×56 → 64×112×112 k2s2 (A\'s mask)', shape: [1, 64, 112, 112], options: { kernelSize: 2, stride: 2 } },
   { id: 'V', op: 'backward', label: 'backward 2D 64×56×56 → 64×112×112 k3s2p1 (B\'s mask)', shape: [1, 64, 112, 112], options: { kernelSize: 3, stride: 2, padding: 1 } },
 ];
@@ -68,7 +70,8 @@ const ALL_WORKLOADS = [
 const WORKLOADS = ALL_WORKLOADS.map((w) => {
   if (!QUICK) return w;
   const shape = w.shape.slice();
-  shape[1] = Math.max(1, Math.floor(shape[1] / 8));
+  const c = w.op === 'pool-nhwc' ? shape.length - 1 : 1;
+  shape[c] = Math.max(1, Math.floor(shape[c] / 8));
   return { ...w, shape, label: `${w.label}, quick: C=${shape[1]}` };
 });
 
@@ -102,8 +105,8 @@ function fixtures(ap, w) {
   if (fixtureCache.has(w.id)) return fixtureCache.get(w.id);
   const rank = w.shape.length - 2;
   const input = { data: randomData(product(w.shape), 0x5eed + w.id.charCodeAt(0)), shape: w.shape };
-  const fx = { rank, input, inputNhwc: nchwToNhwc(input.data, w.shape) };
-  if (w.op === 'pool') {
+  const fx = { rank, input, inputNhwc: w.op === 'pool-nhwc' ? input.data : nchwToNhwc(input.data, w.shape) };
+  if (w.op === 'pool' || w.op === 'pool-nhwc') {
     fx.ref = ap.maxPool(input, w.options);
   } else if (w.op === 'unpool') {
     fx.pooled = ap.maxPool(input, w.options);
@@ -257,7 +260,73 @@ function ortPoolRow(withIndices) {
   });
 }
 
+// Wasm tensors for zero-copy rows, created once per workload (outside the timing).
+function wasmPool(ap, fx, w) {
+  fx.wasm ??= (() => {
+    const x = ap.tensor(fx.input.shape, 'float32', fx.input.data);
+    const shape = fx.ref.values.shape;
+    return { x, values: ap.tensor(shape, 'float32'), indices: ap.tensor(shape, 'int32') };
+  })();
+  return fx.wasm;
+}
+
+// The memory-traffic floor of a workload, built with the project (src/kernels/memory_bound_f32_wasmsimd.cpp):
+// stream `readCount` floats once and write `writeCount` floats (and as many int32 indices) once.
+function boundRow(w, { name, bound, readCount, writeCount, withIndices }) {
+  return {
+    name,
+    workload: w.id,
+    bound,
+    required: true,
+    setup: ({ ap, fx }) => {
+      const input = ap.tensor([readCount(fx)], 'float32');
+      const values = ap.tensor([writeCount(fx)], 'float32');
+      const indices = withIndices ? ap.tensor([writeCount(fx)], 'int32') : null;
+      return {
+        run: () => ap._internal.memoryBound(input, values, indices),
+        teardown: () => [input, values, indices].forEach((t) => t?.dispose()),
+      };
+    },
+  };
+}
+
 const POOL_ROWS = [
+  (w) => boundRow(w, {
+    name: 'bound: read input, write values + indices once (wasm SIMD)', bound: true, withIndices: true,
+    readCount: (fx) => fx.input.data.length, writeCount: (fx) => fx.ref.values.data.length,
+  }),
+  (w) => boundRow(w, {
+    name: 'bound: read input, write values once (wasm SIMD)', bound: 'values', withIndices: false,
+    readCount: (fx) => fx.input.data.length, writeCount: (fx) => fx.ref.values.data.length,
+  }),
+  (w) => ({
+    name: 'argpool maxPool zero-copy (wasm tensors)',
+    workload: w.id,
+    required: true,
+    setup: ({ ap, fx }) => {
+      const t = wasmPool(ap, fx, w);
+      const out = { values: t.values, indices: t.indices };
+      return {
+        run: () => ap.maxPool(t.x, w.options, out),
+        check: () => describeDiffs(t.values.data.slice(), fx.ref.values.data, t.indices.data.slice(), fx.ref.indices.data),
+      };
+    },
+  }),
+  (w) => ({
+    name: 'argpool maxPool values only, zero-copy',
+    workload: w.id,
+    boundKey: 'values',
+    required: true,
+    setup: ({ ap, fx }) => {
+      const t = wasmPool(ap, fx, w);
+      const options = { ...w.options, returnIndices: false };
+      const out = { values: t.values };
+      return {
+        run: () => ap.maxPool(t.x, options, out),
+        check: () => describeDiffs(t.values.data.slice(), fx.ref.values.data),
+      };
+    },
+  }),
   (w) => ({
     name: 'argpool maxPool (typed arrays)',
     workload: w.id,
@@ -270,6 +339,7 @@ const POOL_ROWS = [
   (w) => ({
     name: 'argpool maxPool values only (returnIndices: false)',
     workload: w.id,
+    boundKey: 'values',
     required: true,
     setup: ({ ap, fx }) => {
       const options = { ...w.options, returnIndices: false };
@@ -295,7 +365,36 @@ const POOL_ROWS = [
   ortPoolRow(true),
 ];
 
+// Unpool and backward read values/gradients and indices (2 words per pooled element) and write
+// the unpooled/input-shaped result once.
+const scatterBound = (w) => boundRow(w, {
+  name: 'bound: read values + indices, write the output once (wasm SIMD)', bound: true, withIndices: false,
+  readCount: (fx) => 2 * fx.pooled.values.data.length, writeCount: (fx) => fx.ref.data.length,
+});
+
+function wasmScatter(ap, fx) {
+  fx.wasm ??= {
+    values: ap.tensor(fx.pooled.values.shape, 'float32', fx.gradOutput?.data ?? fx.pooled.values.data),
+    indices: ap.tensor(fx.pooled.indices.shape, 'int32', fx.pooled.indices.data),
+    out: ap.tensor(fx.ref.shape, 'float32'),
+  };
+  return fx.wasm;
+}
+
 const UNPOOL_ROWS = [
+  scatterBound,
+  (w) => ({
+    name: 'argpool maxUnpool zero-copy (wasm tensors)',
+    workload: w.id,
+    required: true,
+    setup: ({ ap, fx }) => {
+      const t = wasmScatter(ap, fx);
+      return {
+        run: () => ap.maxUnpool(t.values, t.indices, w.options, t.out),
+        check: () => describeDiffs(t.out.data.slice(), fx.ref.data),
+      };
+    },
+  }),
   (w) => ({
     name: 'argpool maxUnpool (typed arrays)',
     workload: w.id,
@@ -328,6 +427,19 @@ const UNPOOL_ROWS = [
 ];
 
 const BACKWARD_ROWS = [
+  scatterBound,
+  (w) => ({
+    name: 'argpool maxPoolBackward zero-copy (wasm tensors)',
+    workload: w.id,
+    required: true,
+    setup: ({ ap, fx }) => {
+      const t = wasmScatter(ap, fx);
+      return {
+        run: () => ap.maxPoolBackward(t.values, t.indices, w.shape, undefined, t.out),
+        check: () => describeDiffs(t.out.data.slice(), fx.ref.data),
+      };
+    },
+  }),
   (w) => ({
     name: 'argpool maxPoolBackward (typed arrays)',
     workload: w.id,
@@ -350,7 +462,30 @@ const BACKWARD_ROWS = [
   tfBackwardRow('cpu'),
 ];
 
-const FACTORIES = { pool: POOL_ROWS, unpool: UNPOOL_ROWS, backward: BACKWARD_ROWS };
+// NHWC: argpool's rows and TF.js-wasm, which is NHWC natively (the NCHW-oriented peers are left out).
+const NHWC_ROWS = [
+  ...POOL_ROWS.slice(0, 6),
+  (w) => ({
+    name: 'tfjs-wasm maxPool (XNNPACK, values only)',
+    workload: w.id,
+    async setup({ fx }) {
+      const tf = await useTfBackend('wasm');
+      const k = perDim(w.options.kernelSize, 2);
+      return {
+        run: () => {
+          const x = tf.tensor(fx.input.data, w.shape);
+          const y = tf.maxPool(x, k, perDim(w.options.stride, 2), 'valid');
+          const values = y.dataSync();
+          tf.dispose([x, y]);
+          return values;
+        },
+        check: (values) => describeDiffs(values, fx.ref.values.data),
+      };
+    },
+  }),
+];
+
+const FACTORIES = { pool: POOL_ROWS, 'pool-nhwc': NHWC_ROWS, unpool: UNPOOL_ROWS, backward: BACKWARD_ROWS };
 
 const ROWS = WORKLOADS.flatMap((w) => FACTORIES[w.op].map((make) => make(w)));
 
@@ -465,7 +600,10 @@ async function main() {
   let requiredFailed = false;
   for (const row of selected) {
     const w = byId.get(row.workload);
-    const result = { workload: row.workload, name: row.name, bound: !!row.bound, slow: !!row.slow, required: !!row.required };
+    const result = {
+      workload: row.workload, name: row.name, bound: row.bound === true ? 'indices' : row.bound || false,
+      boundKey: row.boundKey ?? 'indices', slow: !!row.slow, required: !!row.required,
+    };
     let teardown = null;
     try {
       if (!w) throw new Error(`unknown workload '${row.workload}'`);
@@ -494,7 +632,7 @@ async function main() {
   // Ratios to the workload's bound row and to its argpool row.
   for (const r of results) {
     const peers = results.filter((o) => o.workload === r.workload && o.medianMs !== undefined);
-    const bound = peers.find((o) => o.bound);
+    const bound = peers.find((o) => o.bound === r.boundKey) ?? peers.find((o) => o.bound === 'indices');
     const argpool = peers.find((o) => o.name.startsWith('argpool ') && o.required);
     r.ratioToBound = bound && r.medianMs !== undefined ? r.medianMs / bound.medianMs : null;
     r.ratioToArgpool = argpool && r.medianMs !== undefined ? r.medianMs / argpool.medianMs : null;
