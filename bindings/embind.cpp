@@ -155,13 +155,26 @@ int max_pool_backward_abi(int dtype_code, uintptr_t grad, uintptr_t indices, uin
                                   reinterpret_cast<const void*>(indices), reinterpret_cast<void*>(grad_input)));
 }
 
+int check_backward_abi(int dtype_code) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  const PoolParams params = read_pool_params();
+  return finish(check_backward_shapes(dtype, read_shape(kShapeA), read_shape(kShapeB), read_shape(kShapeC), params.layout,
+                                      g_args[kHasPoolParams] != 0 ? &params : nullptr));
+}
+
 int convert_indices_abi(uintptr_t input, uintptr_t output) {
   return finish(convert_indices(read_shape(kShapeA), read_shape(kShapeB), read_layout(), read_index_spec(),
                                 read_index_spec(kToIndexMode, kToIndexInt64, kToColumnMajor, kToIncludeBatch),
                                 reinterpret_cast<const void*>(input), reinterpret_cast<void*>(output)));
 }
 
-std::string last_error() { return g_last_error; }
+// Hands the message over and releases its memory, so that an error leaves no allocation behind.
+std::string last_error() {
+  std::string message;
+  message.swap(g_last_error);
+  return message;
+}
 
 // Bytes currently handed out by malloc (for ap.stats()).
 double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
@@ -183,6 +196,7 @@ EMSCRIPTEN_BINDINGS(argpool) {
   emscripten::function("max_unpool", &max_unpool_abi);
   emscripten::function("max_pool_backward", &max_pool_backward_abi);
   emscripten::function("convert_indices", &convert_indices_abi);
+  emscripten::function("check_backward", &check_backward_abi);
   emscripten::function("last_error", &last_error);
   emscripten::function("heap_in_use", &heap_in_use);
   emscripten::function("memory_bound", &memory_bound_abi);

@@ -280,6 +280,18 @@ export function createArgpool(Module) {
     const withParams = options !== undefined && options !== null && typeof options === 'object' && options.kernelSize !== undefined;
     const params = withParams ? parsePoolOptions(fn, options, shape.length - 2) : parseTensorOptions(fn, options);
     const { dtype } = g;
+    const stage = () => {
+      const a = args();
+      writeShape(a, SLOT.SHAPE_A, g.shape);
+      writeShape(a, SLOT.SHAPE_B, idx.shape);
+      writeShape(a, SLOT.SHAPE_C, shape);
+      a[SLOT.HAS_POOL_PARAMS] = withParams ? 1 : 0;
+      if (withParams) writePoolParams(a, params);
+      a[SLOT.LAYOUT] = LAYOUT[params.layout];
+      writeIndexSpec(a, params.index, idx.dtype.int64);
+    };
+    stage();
+    check(fn, Module.check_backward(dtype.code)); // shapes first: nothing is allocated for a bad call
     const count = product(shape);
     const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [gradOutput, indices]);
     const sizes = [
@@ -292,14 +304,6 @@ export function createArgpool(Module) {
       const iPtr = idx.pointer || iBuffer;
       if (!g.pointer) copyIn(dtype.ArrayType, gPtr, g.data);
       if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
-      const a = args();
-      writeShape(a, SLOT.SHAPE_A, g.shape);
-      writeShape(a, SLOT.SHAPE_B, idx.shape);
-      writeShape(a, SLOT.SHAPE_C, shape);
-      a[SLOT.HAS_POOL_PARAMS] = withParams ? 1 : 0;
-      if (withParams) writePoolParams(a, params);
-      a[SLOT.LAYOUT] = LAYOUT[params.layout];
-      writeIndexSpec(a, params.index, idx.dtype.int64);
       const outPtr = outTarget?.pointer || outBuffer;
       check(fn, Module.max_pool_backward(dtype.code, gPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;

@@ -210,9 +210,8 @@ Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShap
   return Result::Ok();
 }
 
-Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
-                         const TensorShape& input_shape, Layout layout, const PoolParams* params,
-                         const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input) {
+Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                             const TensorShape& input_shape, Layout layout, const PoolParams* params) {
   if (!is_float(dtype)) {
     return Result::Error(Status::kInvalidArgument, "gradOutput must be float32 or float64");
   }
@@ -233,6 +232,14 @@ Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const Tenso
                                " with these options");
     }
   }
+  return Result::Ok();
+}
+
+Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                         const TensorShape& input_shape, Layout layout, const PoolParams* params,
+                         const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input) {
+  Result r = check_backward_shapes(dtype, grad_shape, indices_shape, input_shape, layout, params);
+  if (!r.ok()) return r;
   const TensorShape grad_logical = to_logical(grad_shape, layout), input_logical = to_logical(input_shape, layout);
   if (!(r = check_index_spec(index_spec, layout, input_logical)).ok()) return r;
   PlaneIndices plane;

@@ -37,6 +37,10 @@ Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const Tenso
                          const TensorShape& input_shape, Layout layout, const PoolParams* params,
                          const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input);
 
+// The shape checks of max_pool_backward alone, so that callers can validate before allocating.
+Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                             const TensorShape& input_shape, Layout layout, const PoolParams* params);
+
 // Rewrites indices of shape `indices_shape` that point into a tensor of `input_shape` from one
 // convention to another (validating every index); `output` may alias `input` only when both
 // specs use the same storage type.

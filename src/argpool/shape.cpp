@@ -276,9 +276,9 @@ Result unpool_output_shape(const TensorShape& values, const UnpoolParams& p, DTy
       }
     }
     if (size < 1) {
-      return invalid("the unpooled size of dimension " + str(i) + " is " + str(size) + " = (" +
-                     str(in.spatial(i)) + " - 1) * " + str(p.stride[i]) + " - " + str(p.pad_begin[i]) + " - " +
-                     str(p.pad_end[i]) + " + " + str(p.kernel[i]) + "; it must be at least 1");
+      return invalid("kernelSize, stride and padding give an unpooled size of " + str(size) + " for dimension " +
+                     str(i) + " ((" + str(in.spatial(i)) + " - 1) * " + str(p.stride[i]) + " - " + str(p.pad_begin[i]) +
+                     " - " + str(p.pad_end[i]) + " + " + str(p.kernel[i]) + "); it must be at least 1");
     }
     out.dims[2 + i] = size;
   }
