@@ -1,5 +1,7 @@
 #include "argpool/shape.h"
 
+#include <cstdio>
+
 
 namespace argpool {
 
@@ -8,6 +10,14 @@ namespace {
 const char* const kDimNames[3][3] = {{"L", "", ""}, {"H", "W", ""}, {"D", "H", "W"}};
 
 std::string str(int64_t v) { return std::to_string(v); }
+
+// An element count that may exceed int64 (a product of up to 5 dims below 2^31).
+std::string count_str(double count) {
+  if (count < 9.0e18) return std::to_string(static_cast<long long>(count));
+  char text[32];
+  std::snprintf(text, sizeof text, "%.3g", count);
+  return text;
+}
 
 // a / b rounded towards -infinity (b > 0), as PyTorch's div_rtn.
 int64_t floor_div(int64_t a, int64_t b) {
@@ -112,7 +122,7 @@ Result validate_tensor_shape(const TensorShape& shape, const char* name, DType d
   for (int i = 0; i < shape.rank(); ++i) count *= static_cast<double>(shape.dims[i]);
   if (check_memory && count > max_elements) {
     return Result::Error(Status::kOutOfMemory, std::string(name) + " " + format_shape(shape) + " has " +
-                                                   std::to_string(count) +
+                                                   count_str(count) +
                                                    " elements, more than a 32-bit wasm memory can hold");
   }
   return Result::Ok();
