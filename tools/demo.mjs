@@ -1,26 +1,52 @@
-// Terminal demo of the seed example: input, pooled values, mask and unpooled map.
-import { init } from '../bindings/js/node.js';
+// `npm run demo`: serves the demo page (web/) with the built package on 127.0.0.1 until interrupted.
+// Port: --port <n> (or --port=<n>), else $PORT, else 8080; 0 picks a free port.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
-const ap = await init();
-const grid = [[2, 4, 5, 1], [3, 7, 2, 8], [1, 6, 3, 4], [9, 2, 7, 5]];
-const input = { data: Float32Array.from(grid.flat()), shape: [1, 1, 4, 4] };
-const options = { kernelSize: 2, stride: 2 };
-const { values, indices } = ap.maxPool(input, options);
-const unpooled = ap.maxUnpool(values, indices, options);
-const grad = ap.maxPoolBackward({ data: new Float32Array(4).fill(1), shape: [1, 1, 2, 2] }, indices, input.shape);
+import { REPO_ROOT, startServer } from './serve.mjs';
 
-function show(title, data, width, format = (v) => String(v)) {
-  console.log(title);
-  for (let r = 0; r < data.length / width; ++r) {
-    console.log('  ' + Array.from(data.subarray(r * width, (r + 1) * width), (v) => format(v).padStart(8)).join(''));
+function parsePort(argv, env) {
+  let value = env.PORT;
+  for (let i = 0; i < argv.length; ++i) {
+    if (argv[i] === '--port') value = argv[++i];
+    else if (argv[i].startsWith('--port=')) value = argv[i].slice('--port='.length);
+    else {
+      console.error(`argpool demo: unknown argument '${argv[i]}' (usage: node tools/demo.mjs [--port <n>])`);
+      process.exit(2);
+    }
   }
-  console.log();
+  if (value === undefined || value === '') return 8080;
+  const port = Number(value);
+  if (!/^\d+$/.test(String(value).trim()) || port > 65535) {
+    console.error(`argpool demo: the port must be an integer from 0 to 65535, got '${value}'`);
+    process.exit(2);
+  }
+  return port;
 }
 
-console.log('argpool: 2x2 max pooling with stride 2 (PyTorch semantics)\n');
-show('input [4x4]', input.data, 4);
-show('values [2x2]', values.data, 2);
-show('mask: flat index row*4+col of each maximum', indices.data, 2);
-show('mask as (row, col)', indices.data, 2, (i) => `(${Math.floor(i / 4)},${i % 4})`);
-show('unpooled: maxUnpool(values, mask)', unpooled.data, 4);
-show('backward: gradient of ones routed through the mask', grad.data, 4);
+const port = parsePort(process.argv.slice(2), process.env);
+for (const file of ['dist/argpool-wasm.mjs', 'dist/argpool-wasm.wasm']) {
+  if (!existsSync(join(REPO_ROOT, file))) {
+    console.error(`argpool demo: ${file} is missing; build it with \`node tools/build.mjs --wasm-only\` (or run \`npm run demo\`)`);
+    process.exit(1);
+  }
+}
+
+let served;
+try {
+  served = await startServer({ port });
+} catch (error) {
+  const hint = error.code === 'EADDRINUSE' ? ` (port ${port} is in use; try --port <n>)` : '';
+  console.error(`argpool demo: cannot listen on 127.0.0.1:${port}: ${error.message}${hint}`);
+  process.exit(1);
+}
+console.log(`argpool demo: serving ${served.url}web/  (Ctrl+C to stop)`);
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    served.close().then(() => process.exit(0));
+  });
+}
