@@ -35,7 +35,8 @@ constexpr bool kHaveSimd = false;
 // Plane int32 indices checked in place (the common case needs no conversion buffer).
 Result check_plane_indices(const int32_t* indices, size_t count, int64_t plane, const TensorShape& plane_shape,
                            const char* what) {
-  for (size_t i = 0; i < count; ++i) {
+  if (indices_in_range(indices, count, static_cast<int32_t>(plane))) return Result::Ok();
+  for (size_t i = 0; i < count; ++i) {  // name the first bad one
     if (indices[i] < 0 || indices[i] >= plane) {
       std::string dims;
       for (int d = 0; d < plane_shape.spatial_rank; ++d) dims += (d ? "x" : "") + std::to_string(plane_shape.spatial(d));

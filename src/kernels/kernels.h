@@ -46,6 +46,9 @@ void memory_bound_f32_wasmsimd(const float* input, size_t input_count, float* va
                                size_t output_count);
 #endif
 
+// Whether every index lies in [0, limit) (limit > 0): the fast check before a scatter.
+bool indices_in_range(const int32_t* indices, size_t count, int32_t limit);
+
 // Sizes of a scatter (unpool, backward) over `batch` x `channels` planes.
 struct ScatterGeometry {
   size_t batch = 0;
