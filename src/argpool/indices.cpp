@@ -1,5 +1,7 @@
 #include "argpool/indices.h"
 
+#include <cstdio>
+
 #include "argpool/shape.h"
 
 namespace argpool {
@@ -62,6 +64,13 @@ int64_t encode(const IndexSpec& spec, Layout layout, const TensorShape& input, i
   return s;
 }
 
+// `largest` may exceed int64 (the product of up to 5 dims below 2^31): no float-to-int cast.
+std::string largest_text(double largest) {
+  char text[32];
+  std::snprintf(text, sizeof text, largest < 9.0e18 ? "%.0f" : "%.3g", largest);
+  return text;
+}
+
 }  // namespace
 
 Result check_index_spec(const IndexSpec& spec, Layout layout, const TensorShape& input) {
@@ -81,7 +90,7 @@ Result check_index_spec(const IndexSpec& spec, Layout layout, const TensorShape&
   if (!spec.int64 && largest > INT32_MAX) {
     return Result::Error(Status::kInvalidArgument,
                          std::string("indexType 'int32' cannot hold indexMode '") + mode_name(spec.mode) +
-                             "' indices up to " + std::to_string(static_cast<int64_t>(largest)) +
+                             "' indices up to " + largest_text(largest) +
                              " for this input; use indexType 'int64'");
   }
   return Result::Ok();
@@ -126,7 +135,7 @@ Result decode_indices(const IndexSpec& spec, Layout layout, const TensorShape& t
     if (bad >= 0) return;
     const int64_t v = spec.int64 ? in64[e] : in32[e];
     int64_t s = -1;
-    switch (spec.mode) {
+    switch (v < 0 ? static_cast<IndexMode>(-1) : spec.mode) {  // no valid index is negative
       case IndexMode::kPlane: s = v; break;
       case IndexMode::kGlobal:
         if (layout == Layout::kNHWC) {

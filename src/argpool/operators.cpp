@@ -163,6 +163,9 @@ bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, Layout layout,
 
 Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const IndexSpec& index_spec,
                 const void* input, void* values, void* indices, MaxPoolKernelId kernel) {
+  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= kDTypeCount) {
+    return Result::Error(Status::kInvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)));
+  }
   PoolGeometry g;
   TensorShape output_shape;
   Result r = pool_output_shape(input_shape, params, dtype, &output_shape, &g);
@@ -187,6 +190,9 @@ Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& p
 Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShape& indices_shape,
                   const UnpoolParams& params, const IndexSpec& index_spec, const void* values, const void* indices,
                   void* output) {
+  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= kDTypeCount) {
+    return Result::Error(Status::kInvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)));
+  }
   TensorShape out;
   Result r = unpool_output_shape(values_shape, params, dtype, &out);
   if (!r.ok()) return r;
@@ -223,6 +229,9 @@ Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const T
                                                        " must equal gradOutput.shape " + format_shape(grad_shape));
   }
   if (params != nullptr) {
+    if (params->layout != layout) {
+      return Result::Error(Status::kInvalidArgument, "the pooling options' layout differs from the tensors' layout");
+    }
     TensorShape pooled;
     r = pool_output_shape(input_shape, *params, dtype, &pooled, nullptr);
     if (!r.ok()) return r;
@@ -263,6 +272,9 @@ Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const Tenso
 
 Result convert_indices(const TensorShape& input_shape, const TensorShape& indices_shape, Layout layout,
                        const IndexSpec& from, const IndexSpec& to, const void* input, void* output) {
+  if (layout != Layout::kNCHW && layout != Layout::kNHWC) {
+    return Result::Error(Status::kInvalidArgument, "unknown layout " + std::to_string(static_cast<int>(layout)));
+  }
   // The input itself is never touched: only its shape gives the planes the indices point into.
   Result r = validate_tensor_shape(input_shape, "inputShape", DType::kFloat32, /*check_memory=*/false);
   if (!r.ok()) return r;
@@ -275,12 +287,20 @@ Result convert_indices(const TensorShape& input_shape, const TensorShape& indice
                                                        " must have the rank, N and C of inputShape " +
                                                        format_shape(input_shape));
   }
+  {
+    int64_t plane = 1;  // the per-plane int32 step between the conventions needs an int32 plane
+    for (int i = 0; i < input_logical.spatial_rank && plane <= INT32_MAX; ++i) plane *= input_logical.spatial(i);
+    if (plane > INT32_MAX) {
+      return Result::Error(Status::kInvalidArgument, "inputShape " + format_shape(input_shape) +
+                                                         ": a spatial plane has more than 2^31-1 elements");
+    }
+  }
   if (!(r = check_index_spec(from, layout, input_logical)).ok()) return r;
   if (!(r = check_index_spec(to, layout, input_logical)).ok()) return r;
   PlaneIndices plane;
   if (!(r = plane.load(from, layout, input_logical, indices_logical, input, "input")).ok()) return r;
   const size_t count = static_cast<size_t>(element_count(indices_shape));
-  if (plane.data() != output) std::memmove(output, plane.data(), count * sizeof(int32_t));
+  if (count > 0 && plane.data() != output) std::memmove(output, plane.data(), count * sizeof(int32_t));
   encode_indices(to, layout, input_logical, indices_logical, output);
   return Result::Ok();
 }

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include <algorithm>
+#include <utility>
+
 
 namespace argpool {
 
@@ -53,6 +56,46 @@ int64_t first_valid_tap(int64_t start, int64_t size, int64_t kernel, int64_t dil
   return (first <= last && first < size) ? first : -1;
 }
 
+// sum_{i < n} floor((a i + b) / m) for a, b >= 0, m > 0, in O(log) steps.
+__int128 floor_sum(__int128 n, __int128 m, __int128 a, __int128 b) {
+  __int128 sum = 0;
+  while (n > 0) {
+    if (a >= m) {
+      sum += n * (n - 1) / 2 * (a / m);
+      a %= m;
+    }
+    if (b >= m) {
+      sum += n * (b / m);
+      b %= m;
+    }
+    const __int128 y = a * n + b;
+    if (y < m) break;
+    n = y / m;
+    b = y % m;
+    std::swap(m, a);
+  }
+  return sum;
+}
+
+// Windows o in [0, count) all start in the left padding (o * stride < pad) and window 0 has a tap
+// at index ceil(pad / dilation) < kernel, so every one has a tap index that is in the kernel; that
+// tap is at (o * stride - pad) mod dilation, in the input iff below `size`. With dilation > size,
+// returns the first window whose tap is not, or -1: binary search on the number of good windows
+// among the first m, [y mod d < size] = floor(y / d) - floor((y - size) / d).
+int64_t first_window_without_tap(int64_t count, int64_t size, int64_t stride, int64_t dilation, int64_t pad) {
+  const __int128 c = ((-static_cast<__int128>(pad)) % dilation + dilation) % dilation;
+  auto good = [&](int64_t m) {
+    return floor_sum(m, dilation, stride, c) - floor_sum(m, dilation, stride, c - size + dilation) + m;
+  };
+  if (good(count) == count) return -1;
+  int64_t lo = 0, hi = count;  // good(lo) == lo, good(hi) < hi
+  while (hi - lo > 1) {
+    const int64_t mid = lo + (hi - lo) / 2;
+    (good(mid) == mid ? lo : hi) = mid;
+  }
+  return lo;
+}
+
 }  // namespace
 
 size_t dtype_size(DType dtype) {
@@ -74,7 +117,12 @@ std::string format_dims(const int64_t* dims, int count) {
   return s + "]";
 }
 
-std::string format_shape(const TensorShape& shape) { return format_dims(shape.dims, shape.rank()); }
+std::string format_shape(const TensorShape& shape) {
+  if (shape.spatial_rank < 1 || shape.spatial_rank > kMaxSpatialRank) {
+    return "(a shape of " + str(int64_t{shape.spatial_rank} + 2) + " dimensions)";
+  }
+  return format_dims(shape.dims, shape.rank());
+}
 
 TensorShape to_logical(const TensorShape& physical, Layout layout) {
   if (layout == Layout::kNCHW) return physical;
@@ -106,7 +154,7 @@ int64_t plane_size(const TensorShape& logical) {
 
 Result validate_tensor_shape(const TensorShape& shape, const char* name, DType dtype, bool check_memory) {
   if (shape.spatial_rank < 1 || shape.spatial_rank > kMaxSpatialRank) {
-    return invalid(std::string(name) + " must have 3, 4 or 5 dimensions, got " + str(shape.rank()));
+    return invalid(std::string(name) + " must have 3, 4 or 5 dimensions, got " + str(int64_t{shape.spatial_rank} + 2));
   }
   for (int i = 0; i < shape.rank(); ++i) {
     const int64_t d = shape.dims[i];
@@ -120,7 +168,15 @@ Result validate_tensor_shape(const TensorShape& shape, const char* name, DType d
   const double max_elements = static_cast<double>(SIZE_MAX) / static_cast<double>(dtype_size(dtype));
   double count = 1;
   for (int i = 0; i < shape.rank(); ++i) count *= static_cast<double>(shape.dims[i]);
-  if (check_memory && count > max_elements) {
+  // Exact: the bytes must fit in size_t (the double above rounds 2^62 + 1 and 2^62 alike).
+  uint64_t exact = 1;
+  bool overflow = false;
+  for (int i = 0; i < shape.rank(); ++i) {
+    overflow = overflow || __builtin_mul_overflow(exact, static_cast<uint64_t>(shape.dims[i]), &exact);
+  }
+  overflow = overflow && shape.dims[0] != 0;
+  (void)max_elements;
+  if (check_memory && (overflow || exact > SIZE_MAX / dtype_size(dtype) || exact > INT64_MAX)) {
     return Result::Error(Status::kOutOfMemory, std::string(name) + " " + format_shape(shape) + " has " +
                                                    count_str(count) +
                                                    " elements, more than a 32-bit wasm memory can hold");
@@ -141,7 +197,9 @@ namespace {
 
 // A plane must be addressable by int32 indices (the kernels' per-plane index type).
 Result check_plane(const TensorShape& physical, const TensorShape& logical, const char* name) {
-  if (plane_size(logical) > INT32_MAX) {
+  int64_t plane = 1;  // stops before overflowing: every factor is at most 2^31-1
+  for (int i = 0; i < logical.spatial_rank && plane <= INT32_MAX; ++i) plane *= logical.spatial(i);
+  if (plane > INT32_MAX) {
     return invalid(std::string(name) + " " + format_shape(physical) +
                    ": a spatial plane has more than 2^31-1 elements, which int32 indices cannot address");
   }
@@ -150,12 +208,18 @@ Result check_plane(const TensorShape& physical, const TensorShape& logical, cons
 
 const char* pad_name(PadMode mode) { return mode == PadMode::kPyTorch ? "padding" : "pads"; }
 
+Result check_layout(Layout layout) {
+  if (layout == Layout::kNCHW || layout == Layout::kNHWC) return Result::Ok();
+  return invalid("unknown layout " + str(static_cast<int>(layout)));
+}
+
 }  // namespace
 
 Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dtype, TensorShape* output,
                          PoolGeometry* geometry, PoolParams* resolved) {
-  Result r = validate_tensor_shape(input, "input.shape", dtype);
+  Result r = check_layout(p.layout);
   if (!r.ok()) return r;
+  if (!(r = validate_tensor_shape(input, "input.shape", dtype)).ok()) return r;
   const TensorShape in = to_logical(input, p.layout);
   if (!(r = check_plane(input, in, "input.shape")).ok()) return r;
   if (p.spatial_rank != in.spatial_rank) {
@@ -166,6 +230,9 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
   if (!(r = check_param(p.kernel, rank, "kernelSize", 1)).ok()) return r;
   if (!(r = check_param(p.stride, rank, "stride", 1)).ok()) return r;
   if (!(r = check_param(p.dilation, rank, "dilation", 1)).ok()) return r;
+  if (static_cast<int>(p.pad_mode) < 0 || static_cast<int>(p.pad_mode) > static_cast<int>(PadMode::kValid)) {
+    return invalid("unknown padding mode " + str(static_cast<int>(p.pad_mode)));
+  }
   const bool explicit_pads = p.pad_mode == PadMode::kPyTorch || p.pad_mode == PadMode::kExplicit;
   if (explicit_pads) {
     if (!(r = check_param(p.pad_begin, rank, pad_name(p.pad_mode), 0)).ok()) return r;
@@ -180,6 +247,10 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
     int64_t n = 0;
     switch (p.pad_mode) {
       case PadMode::kPyTorch:
+        if (p.pad_end[i] != p.pad_begin[i]) {
+          return invalid("padding[" + str(i) + "] is symmetric in PyTorch's form; got " + str(p.pad_begin[i]) +
+                         " before and " + str(p.pad_end[i]) + " after (use pads for asymmetric padding)");
+        }
         if (p.pad_begin[i] > p.kernel[i] / 2) {
           return invalid("padding[" + str(i) + "] = " + str(p.pad_begin[i]) + " must be at most half of kernelSize[" +
                          str(i) + "] = " + str(p.kernel[i]) + dim_label(rank, i) +
@@ -225,8 +296,13 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
                      str(q.pad_end[i]) + ", dilation " + str(p.dilation[i]) + " on size " + str(size) +
                      "): it has no input element to select; reduce the padding or the dilation");
     };
-    for (int64_t o = 0; o < n && o * p.stride[i] < q.pad_begin[i]; ++o) {
-      if (!(r = check_window(o)).ok()) return r;
+    const int64_t left = std::min(n, (q.pad_begin[i] + p.stride[i] - 1) / p.stride[i]);
+    if (left > 0) {
+      if (!(r = check_window(0)).ok()) return r;
+      if (p.dilation[i] > size) {
+        const int64_t o = first_window_without_tap(left, size, p.stride[i], p.dilation[i], q.pad_begin[i]);
+        if (o >= 0 && !(r = check_window(o)).ok()) return r;
+      }
     }
     // Windows starting at or past the input's end hold only padding; the first such one is
     // ceil((size + pad_begin) / stride).
@@ -234,6 +310,7 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
     if (first_past_end < n && !(r = check_window(first_past_end)).ok()) return r;
     out.dims[2 + i] = n;
   }
+  if (!(r = validate_tensor_shape(to_physical(out, p.layout), "output shape", dtype)).ok()) return r;
   if (output) *output = to_physical(out, p.layout);
   if (resolved) *resolved = q;
   if (geometry) {
@@ -256,8 +333,9 @@ Result pool_output_shape(const TensorShape& input, const PoolParams& p, DType dt
 }
 
 Result unpool_output_shape(const TensorShape& values, const UnpoolParams& p, DType dtype, TensorShape* output) {
-  Result r = validate_tensor_shape(values, "values.shape", dtype);
+  Result r = check_layout(p.layout);
   if (!r.ok()) return r;
+  if (!(r = validate_tensor_shape(values, "values.shape", dtype)).ok()) return r;
   const TensorShape in = to_logical(values, p.layout);
   if (p.spatial_rank != in.spatial_rank) {
     return invalid("options have " + str(p.spatial_rank) + " spatial dimensions but values.shape " +
@@ -301,8 +379,9 @@ Result unpool_output_shape(const TensorShape& values, const UnpoolParams& p, DTy
 
 Result backward_input_shape(const TensorShape& grad_output, const TensorShape& input_shape, Layout layout,
                             DType dtype) {
-  Result r = validate_tensor_shape(grad_output, "gradOutput.shape", dtype);
+  Result r = check_layout(layout);
   if (!r.ok()) return r;
+  if (!(r = validate_tensor_shape(grad_output, "gradOutput.shape", dtype)).ok()) return r;
   if (!(r = validate_tensor_shape(input_shape, "inputShape", dtype)).ok()) return r;
   const TensorShape g = to_logical(grad_output, layout), in = to_logical(input_shape, layout);
   if (!(r = check_plane(input_shape, in, "inputShape")).ok()) return r;

@@ -7,6 +7,7 @@ namespace argpool {
 template <typename T, Layout kLayout>
 void max_pool_backward_scalar(const ScatterGeometry& g, const T* grad_output, const int32_t* indices,
                               T* grad_input) {
+  if (g.batch * g.channels * g.out_plane == 0) return;
   std::memset(grad_input, 0, g.batch * g.channels * g.out_plane * sizeof(T));
   if (kLayout == Layout::kNCHW) {
     for (size_t p = 0; p < g.batch * g.channels; ++p) {

@@ -7,6 +7,7 @@ namespace argpool {
 template <typename T, Layout kLayout>
 void max_unpool_scalar(const ScatterGeometry& g, const T* values, const int32_t* indices, T* output) {
   // All-zero bits are 0 for the integer types and +0 for IEEE floats.
+  if (g.batch * g.channels * g.out_plane == 0) return;
   std::memset(output, 0, g.batch * g.channels * g.out_plane * sizeof(T));
   if (kLayout == Layout::kNCHW) {
     for (size_t p = 0; p < g.batch * g.channels; ++p) {

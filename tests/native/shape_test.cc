@@ -118,3 +118,23 @@ TEST(UnpoolOutputShape, DefaultAndExplicit) {
 
 }  // namespace
 }  // namespace argpool
+
+namespace argpool {
+namespace {
+
+TEST(PoolOutputShape, RejectsInconsistentCppArguments) {
+  TensorShape in;
+  in.spatial_rank = 1;
+  in.dims[0] = 1; in.dims[1] = 1; in.dims[2] = 8;
+  PoolParams p;
+  p.spatial_rank = 1;
+  p.kernel[0] = 2; p.stride[0] = 2; p.dilation[0] = 1;
+  p.pad_begin[0] = 1; p.pad_end[0] = 0;  // PyTorch's form is symmetric
+  EXPECT_NE(pool_output_shape(in, p, DType::kFloat32, nullptr, nullptr).message.find("symmetric"), std::string::npos);
+  p.pad_end[0] = 1;
+  p.layout = static_cast<Layout>(7);
+  EXPECT_NE(pool_output_shape(in, p, DType::kFloat32, nullptr, nullptr).message.find("unknown layout"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace argpool
