@@ -270,3 +270,24 @@ test('the same inputs give the same bits on every run', () => {
   const first = run();
   for (let i = 0; i < 5; ++i) assert.deepEqual(run(), first);
 });
+
+test('inputs the fuzzers found are answered quickly and correctly through the public API', () => {
+  const started = performance.now();
+  // Validation of huge windows in the padding used to loop once per window (seconds).
+  assert.deepEqual(ap.outputShape([0, 1, 2147483647], { kernelSize: 2147483647, padding: 1073741823, stride: 1 }), [0, 1, 2147483647]);
+  assert.throws(() => ap.outputShape([0, 1, 2147483647], { kernelSize: 2, pads: [2147483646, 0], stride: 1 }), { code: /^ARGPOOL_/ });
+  // An output dimension past 2^31-1 is an error, not a shape that later calls reject.
+  assert.throws(() => ap.outputShape([0, 1, 2147483647], { kernelSize: 2, padding: 1, stride: 1 }), { message: /output shape/ });
+  // Planes beyond int32 are rejected, also for an empty batch and for convertIndices.
+  assert.throws(() => ap.outputShape([0, 1, 2147483647, 2147483647, 2147483647], { kernelSize: 1 }), { message: /spatial plane has more than 2\^31-1 elements/ });
+  assert.throws(() => ap.convertIndices({ data: BigInt64Array.from([4294967295n]), shape: [1, 1, 1, 1] },
+    { from: 'plane', to: 'plane', inputShape: [1, 1, 65536, 65536], indexType: 'int32' }), { message: /spatial plane has more than 2\^31-1 elements/ });
+  // A negative int64 index near INT64_MIN is out of range, not an overflow.
+  assert.throws(() => ap.maxUnpool({ data: new Float32Array(1), shape: [1, 1, 1, 1] },
+    { data: BigInt64Array.from([-(2n ** 63n)]), shape: [1, 1, 1, 1] }, { kernelSize: 2, indexMode: 'global', layout: 'NHWC' }), { code: 'ARGPOOL_INDEX_OUT_OF_RANGE' });
+  // The int32 capacity message prints the exact number, not a wrapped one.
+  assert.throws(() => ap.convertIndices({ data: Int32Array.from([0, 0, 0]), shape: [3, 1, 1, 1] },
+    { from: 'plane', to: 'global', inputShape: [3, 1, 32768, 32767] }), { message: /indices up to 3221127167 for this input/ });
+  assert.ok(performance.now() - started < 2000, `${performance.now() - started} ms`);
+  assertHealthy();
+});
