@@ -43,13 +43,7 @@ void max_pool_nhwc_scalar(const PoolGeometry& g, const T* input, T* values, int3
 #define ARGPOOL_INSTANTIATE(T)                                                                   \
   template void max_pool_nchw_scalar<T>(const PoolGeometry&, const T*, T*, int32_t*);            \
   template void max_pool_nhwc_scalar<T>(const PoolGeometry&, const T*, T*, int32_t*);
-ARGPOOL_INSTANTIATE(float)
-ARGPOOL_INSTANTIATE(double)
-ARGPOOL_INSTANTIATE(int8_t)
-ARGPOOL_INSTANTIATE(uint8_t)
-ARGPOOL_INSTANTIATE(int16_t)
-ARGPOOL_INSTANTIATE(uint16_t)
-ARGPOOL_INSTANTIATE(int32_t)
+ARGPOOL_FOR_EACH_VALUE_TYPE(ARGPOOL_INSTANTIATE)
 #undef ARGPOOL_INSTANTIATE
 
 }  // namespace argpool

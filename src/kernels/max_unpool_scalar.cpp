@@ -35,13 +35,7 @@ void max_unpool_scalar(const ScatterGeometry& g, const T* values, const int32_t*
 #define ARGPOOL_INSTANTIATE(T)                                                                               \
   template void max_unpool_scalar<T, Layout::kNCHW>(const ScatterGeometry&, const T*, const int32_t*, T*); \
   template void max_unpool_scalar<T, Layout::kNHWC>(const ScatterGeometry&, const T*, const int32_t*, T*);
-ARGPOOL_INSTANTIATE(float)
-ARGPOOL_INSTANTIATE(double)
-ARGPOOL_INSTANTIATE(int8_t)
-ARGPOOL_INSTANTIATE(uint8_t)
-ARGPOOL_INSTANTIATE(int16_t)
-ARGPOOL_INSTANTIATE(uint16_t)
-ARGPOOL_INSTANTIATE(int32_t)
+ARGPOOL_FOR_EACH_VALUE_TYPE(ARGPOOL_INSTANTIATE)
 #undef ARGPOOL_INSTANTIATE
 
 }  // namespace argpool
