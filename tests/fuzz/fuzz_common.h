@@ -190,6 +190,18 @@ inline ShapePtr wide_shape(Reader& r) {
 
 // Enumerations: mostly valid values, sometimes any int (not for Layout: the operators read any
 // value other than kNCHW as NHWC in some places and as NCHW in others; the binding sends 0 or 1).
+// A small logical shape: rank 1-3, N 0-2, C 1..max_channels, spatial sizes up to the limit for
+// the rank (shared by the targets that run kernels, each with its own limits).
+inline TensorShape small_logical(Reader& r, int max_channels, int max_3d, int max_2d, int max_1d) {
+  TensorShape s;
+  s.spatial_rank = 1 + r.byte() % 3;
+  s.dims[0] = r.byte() % 3;
+  s.dims[1] = 1 + r.byte() % max_channels;
+  const int max_size = s.spatial_rank == 3 ? max_3d : s.spatial_rank == 2 ? max_2d : max_1d;
+  for (int i = 0; i < s.spatial_rank; ++i) s.dims[2 + i] = 1 + r.byte() % max_size;
+  return s;
+}
+
 inline Layout read_layout(Reader& r) { return static_cast<Layout>(r.byte() & 1); }
 inline PadMode read_pad_mode(Reader& r) {
   const uint8_t b = r.byte();

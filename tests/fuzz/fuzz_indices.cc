@@ -11,16 +11,6 @@ using namespace fuzz;
 
 namespace {
 
-TensorShape small_logical(Reader& r) {
-  TensorShape s;
-  s.spatial_rank = 1 + r.byte() % 3;
-  s.dims[0] = r.byte() % 3;
-  s.dims[1] = 1 + r.byte() % 4;
-  const int max_size = s.spatial_rank == 3 ? 6 : s.spatial_rank == 2 ? 10 : 30;
-  for (int i = 0; i < s.spatial_rank; ++i) s.dims[2 + i] = 1 + r.byte() % max_size;
-  return s;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -37,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     }
   } else {
-    const TensorShape in = small_logical(r);
+    const TensorShape in = small_logical(r, 4, 6, 10, 30);
     TensorShape idx = in;
     for (int i = 0; i < idx.spatial_rank; ++i) idx.dims[2 + i] = 1 + r.byte() % in.dims[2 + i];
     if (r.byte() >= 0xF0) idx.dims[r.byte() % 2] += 1;  // another N or C

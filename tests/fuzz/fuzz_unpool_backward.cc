@@ -12,17 +12,6 @@ using namespace fuzz;
 
 namespace {
 
-// A small logical shape: rank 1-3, N 0-2, C 1-3, small spatial sizes.
-TensorShape small_logical(Reader& r) {
-  TensorShape s;
-  s.spatial_rank = 1 + r.byte() % 3;
-  s.dims[0] = r.byte() % 3;
-  s.dims[1] = 1 + r.byte() % 3;
-  const int max_size = s.spatial_rank == 3 ? 5 : s.spatial_rank == 2 ? 9 : 24;
-  for (int i = 0; i < s.spatial_rank; ++i) s.dims[2 + i] = 1 + r.byte() % max_size;
-  return s;
-}
-
 // Usually the same shape; sometimes one dim or the rank differs (a mismatch the operator must catch).
 ShapePtr maybe_perturbed(Reader& r, const TensorShape& s) {
   auto t = copy_shape(s);
@@ -52,7 +41,7 @@ void unpool(Reader& r, DType dtype, bool wide, Layout layout) {
     values_shape = wide_shape(r);
     u = wide_unpool_params(r, values_shape->spatial_rank);
   } else {
-    const TensorShape v = small_logical(r);
+    const TensorShape v = small_logical(r, 3, 5, 9, 24);
     values_shape = copy_shape(physical_of(v, layout));
     u.spatial_rank = v.spatial_rank;
     u.has_output_size = r.flag();
@@ -151,7 +140,7 @@ void backward(Reader& r, DType dtype, bool wide, Layout layout) {
     params = wide_pool_params(r, grad_shape->spatial_rank);
     params.layout = layout;  // as the binding passes it
   } else {
-    const TensorShape in = small_logical(r);
+    const TensorShape in = small_logical(r, 3, 5, 9, 24);
     input_shape = copy_shape(physical_of(in, layout));
     with_params = r.flag();
     params.spatial_rank = in.spatial_rank;
