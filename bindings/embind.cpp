@@ -180,10 +180,12 @@ std::string last_error() {
 double heap_in_use() { return static_cast<double>(mallinfo().uordblks); }
 
 // Benchmark reference: the memory traffic of pooling without its logic (see kernels.h).
-void memory_bound_abi(uintptr_t input, double input_count, uintptr_t values, uintptr_t indices, double output_count) {
+void memory_bound_abi(uintptr_t input, double input_count, uintptr_t values, uintptr_t indices, double output_count,
+                      int two_passes) {
   memory_bound_f32_wasmsimd(reinterpret_cast<const float*>(input), static_cast<size_t>(input_count),
                             reinterpret_cast<float*>(values), reinterpret_cast<int32_t*>(indices),
-                            static_cast<size_t>(output_count));
+                            static_cast<size_t>(output_count),
+                            two_passes ? MemoryBoundPattern::kTwoPasses : MemoryBoundPattern::kInterleaved);
 }
 
 }  // namespace

@@ -16,13 +16,13 @@ export function randInt(random, lo, hi) {
 }
 
 // Special values appear often enough to land in most windows; small integers make ties common.
-export function specialValues(random, ArrayType, count, { nan = true } = {}) {
+export function specialValues(random, ArrayType, count, { nan = true, infinity = true } = {}) {
   const a = new ArrayType(count);
   for (let i = 0; i < count; ++i) {
     const pick = randInt(random, 0, 23);
     a[i] = pick === 0 && nan ? NaN
-      : pick === 1 ? -Infinity
-        : pick === 2 ? Infinity
+      : pick === 1 && infinity ? -Infinity
+        : pick === 2 && infinity ? Infinity
           : pick === 3 ? -0
             : pick < 12 ? randInt(random, -3, 3)
               : (random() - 0.5) * 100;

@@ -21,12 +21,16 @@ function compare(kernel, input, options, label) {
   assert.deepEqual(actual.indices.data, expected.indices.data, `${kernel} indices differ — ${label}`);
 }
 
-// Half the inputs hold no NaN (the kernels' NaN-free fast path), half hold some (the exact path).
+// A third of the inputs hold NaN (the kernels' exact path), a third hold infinities but no NaN,
+// a third only finite values with ties and signed zeros: the NaN-free fast path, which a plane
+// holding both +inf and -inf also leaves (their sum is NaN).
 function input(random, shape) {
-  return { data: specialValues(random, Float32Array, shape.reduce((a, b) => a * b, 1), { nan: random() < 0.5 }), shape };
+  const kind = randInt(random, 0, 2);
+  const data = specialValues(random, Float32Array, shape.reduce((a, b) => a * b, 1), { nan: kind === 0, infinity: kind < 2 });
+  return { data, shape };
 }
 
-test('f32_2x2s2_wasmsimd equals scalar for every width 1..17 and height 1..9, floor and ceil mode', () => {
+test('f32_k2s2_wasmsimd equals scalar for every width 1..17 and height 1..9, floor and ceil mode', () => {
   const random = rng(1);
   let cases = 0;
   for (let w = 2; w <= 17; ++w) {
@@ -34,13 +38,34 @@ test('f32_2x2s2_wasmsimd equals scalar for every width 1..17 and height 1..9, fl
       for (const ceilMode of [false, true]) {
         const x = input(random, [1, randInt(random, 1, 3), h, w]);
         const options = { kernelSize: 2, stride: 2, ceilMode };
-        compare('f32_2x2s2_wasmsimd', x, options, `[${x.shape}] ceil=${ceilMode}`);
+        compare('f32_k2s2_wasmsimd', x, options, `[${x.shape}] ceil=${ceilMode}`);
         compare('auto', x, options, `[${x.shape}] ceil=${ceilMode}`);
         ++cases;
       }
     }
   }
   assert.equal(cases, 16 * 8 * 2);
+});
+
+test('f32_k2s2_wasmsimd equals scalar in 1D, 3D and mixed 1/2 windows, every width 2..17, floor and ceil mode', () => {
+  const random = rng(5);
+  const windows = [
+    { kernelSize: 2, stride: 2, spatial: (w) => [w] },
+    { kernelSize: 2, stride: 2, spatial: (w) => [randInt(random, 2, 5), randInt(random, 2, 5), w] },
+    { kernelSize: [1, 2], stride: [1, 2], spatial: (w) => [randInt(random, 1, 4), w] },
+    { kernelSize: [2, 1, 2], stride: [2, 1, 2], spatial: (w) => [randInt(random, 2, 5), randInt(random, 1, 3), w] },
+    { kernelSize: [1, 2, 2], stride: [1, 2, 2], spatial: (w) => [randInt(random, 1, 3), randInt(random, 2, 5), w] },
+  ];
+  for (const { spatial, ...window } of windows) {
+    for (let w = 2; w <= 17; ++w) {
+      for (const ceilMode of [false, true]) {
+        const x = input(random, [randInt(random, 1, 2), randInt(random, 1, 3), ...spatial(w)]);
+        const options = { ...window, ceilMode };
+        compare('f32_k2s2_wasmsimd', x, options, `[${x.shape}] ${JSON.stringify(options)}`);
+        compare('auto', x, options, `[${x.shape}] ${JSON.stringify(options)}`);
+      }
+    }
+  }
 });
 
 test('f32_3x3s2p1_wasmsimd equals scalar for every width 1..17 and height 1..9, floor and ceil mode', () => {
@@ -86,7 +111,7 @@ test(`f32_generic_wasmsimd equals scalar on ${3000 * SCALE} random 1D/2D/3D para
 
 test('SIMD kernels equal scalar on larger planes (many vector groups per row)', () => {
   const random = rng(4);
-  const shapes = [[2, 8, 33, 47], [1, 3, 64, 64], [1, 2, 17, 129]];
+  const shapes = [[2, 8, 33, 47], [1, 3, 64, 64], [1, 2, 17, 129], [3, 5, 14, 14]];
   const optionSets = [
     { kernelSize: 2, stride: 2 },
     { kernelSize: 3, stride: 2, padding: 1 },
@@ -99,14 +124,30 @@ test('SIMD kernels equal scalar on larger planes (many vector groups per row)', 
       compare('f32_generic_wasmsimd', x, options, `[${shape}] ${JSON.stringify(options)}`);
       compare('auto', x, options, `[${shape}] ${JSON.stringify(options)}`);
     }
-    compare('f32_2x2s2_wasmsimd', x, optionSets[0], `[${shape}]`);
+    compare('f32_k2s2_wasmsimd', x, optionSets[0], `[${shape}]`);
     compare('f32_3x3s2p1_wasmsimd', x, optionSets[1], `[${shape}]`);
+  }
+  for (const shape of [[2, 3, 1001], [1, 4, 9, 20, 37], [2, 2, 8, 16, 16]]) {
+    const x = input(random, shape);
+    compare('f32_k2s2_wasmsimd', x, { kernelSize: 2, stride: 2 }, `[${shape}]`);
+    compare('f32_k2s2_wasmsimd', x, { kernelSize: 2, stride: 2, ceilMode: true }, `[${shape}] ceil`);
+  }
+});
+
+test('the NaN-free fast path and the exact path meet plane by plane: one NaN redoes only its plane', () => {
+  const random = rng(6);
+  for (const shape of [[1, 6, 8, 40], [2, 3, 33], [1, 4, 4, 6, 18]]) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const x = { data: specialValues(random, Float32Array, count, { nan: false, infinity: false }), shape };
+    const plane = count / (shape[0] * shape[1]);
+    for (let p = 1; p < shape[0] * shape[1]; p += 2) x.data[p * plane + randInt(random, 0, plane - 1)] = NaN;
+    compare('f32_k2s2_wasmsimd', x, { kernelSize: 2, stride: 2 }, `[${shape}] NaN in every other plane`);
   }
 });
 
 test('a specialised kernel refuses parameters it was not written for', () => {
   const x = { data: new Float32Array(16), shape: [1, 1, 4, 4] };
-  assert.throws(() => maxPoolWith(x, { kernelSize: 3, stride: 1 }, 'f32_2x2s2_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
+  assert.throws(() => maxPoolWith(x, { kernelSize: 3, stride: 1 }, 'f32_k2s2_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
   const x64 = { data: new Float64Array(16), shape: [1, 1, 4, 4] };
   assert.throws(() => maxPoolWith(x64, { kernelSize: 2 }, 'f32_generic_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
 });

@@ -42,7 +42,7 @@ function fastPathFor(shape, options) {
   const hw = (a) => [a[o], a[o + 1]];
   const same = (a, v) => hw(a).every((x) => x === v);
   if (!same(d, 1)) return null;
-  if (same(k, 2) && same(s, 2) && same(p, 0)) return 'f32_2x2s2_wasmsimd';
+  if (same(k, 2) && same(s, 2) && same(p, 0)) return 'f32_k2s2_wasmsimd';
   if (same(k, 3) && same(s, 2) && same(p, 1)) return 'f32_3x3s2p1_wasmsimd';
   return null;
 }
@@ -178,7 +178,7 @@ test('fixtures cover what they claim', () => {
   }
   const fast = new Set(fixtures.maxpool2d.cases.filter((c) => c.input.dtype === 'float32')
     .map((c) => `${fastPathFor(c.input.shape, c.options)} W=${c.input.shape[3]}`));
-  for (const kernel of ['f32_2x2s2_wasmsimd', 'f32_3x3s2p1_wasmsimd']) {
+  for (const kernel of ['f32_k2s2_wasmsimd', 'f32_3x3s2p1_wasmsimd']) {
     for (let w = kernel.startsWith('f32_2x2') ? 2 : 1; w <= 17; ++w) assert.ok(fast.has(`${kernel} W=${w}`), `${kernel} W=${w}`);
   }
   assert.ok(has((c) => c.op === 'maxUnpool' && !c.error && c.options.outputSize?.length === c.values.shape.length),

@@ -36,7 +36,7 @@ export const KERNEL = Object.freeze({
   auto: 0,
   scalar: 1,
   f32_generic_wasmsimd: 2,
-  f32_2x2s2_wasmsimd: 3,
+  f32_k2s2_wasmsimd: 3,
   f32_3x3s2p1_wasmsimd: 4,
   f32_nhwc_wasmsimd: 5,
   x8_wasmsimd: 6,

@@ -432,10 +432,11 @@ export function createArgpool(Module) {
         if (!Object.hasOwn(KERNEL, kernelName)) throw new ArgpoolTypeError(`unknown kernel ${kernelName}`);
         return maxPoolImpl('maxPool', input, options, undefined, out, KERNEL[kernelName]);
       },
-      memoryBound(input, values, indices) {
+      // pattern: 'interleaved' (default) or 'two-passes'; see src/kernels/memory_bound_f32_wasmsimd.cpp.
+      memoryBound(input, values, indices, pattern = 'interleaved') {
         const pointer = (t, label) => WasmTensor.pointerFor(t, owner, label);
         Module.memory_bound(pointer(input, 'input'), input.size, pointer(values, 'values'),
-          indices ? pointer(indices, 'indices') : 0, values.size);
+          indices ? pointer(indices, 'indices') : 0, values.size, pattern === 'two-passes' ? 1 : 0);
       },
       heapBytes: () => Module.HEAPU8.buffer.byteLength,
     }),

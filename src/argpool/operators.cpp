@@ -26,6 +26,15 @@ bool is_2d_window(const PoolGeometry& g, int64_t kernel, int64_t stride, int64_t
          g.pad[2] == pad && g.dilation[1] == 1 && g.dilation[2] == 1;
 }
 
+// Width 2 stride 2; height and depth each 1 stride 1 or 2 stride 2; no padding, dilation 1.
+bool is_k2s2_window(const PoolGeometry& g) {
+  for (int d = 0; d < 2; ++d) {
+    const bool one = g.kernel[d] == 1 && g.stride[d] == 1, two = g.kernel[d] == 2 && g.stride[d] == 2;
+    if (!(one || two) || g.pad[d] != 0 || g.dilation[d] != 1) return false;
+  }
+  return g.kernel[2] == 2 && g.stride[2] == 2 && g.pad[2] == 0 && g.dilation[2] == 1;
+}
+
 #ifdef __wasm_simd128__
 constexpr bool kHaveSimd = true;
 #else
@@ -90,13 +99,13 @@ template <>
 MaxPoolKernel<float> select_kernel<float>(MaxPoolKernelId id, Layout layout, const PoolGeometry& g) {
   if (id == MaxPoolKernelId::kAuto) {
     id = layout == Layout::kNHWC      ? MaxPoolKernelId::kF32NhwcSimd
-         : is_2d_window(g, 2, 2, 0)   ? MaxPoolKernelId::kF32_2x2s2Simd
+         : is_k2s2_window(g)          ? MaxPoolKernelId::kF32K2s2Simd
          : is_2d_window(g, 3, 2, 1)   ? MaxPoolKernelId::kF32_3x3s2p1Simd
                                       : MaxPoolKernelId::kF32GenericSimd;
   }
   switch (id) {
     case MaxPoolKernelId::kF32GenericSimd: return max_pool_nchw_f32_generic_wasmsimd;
-    case MaxPoolKernelId::kF32_2x2s2Simd: return max_pool_nchw_f32_2x2s2_wasmsimd;
+    case MaxPoolKernelId::kF32K2s2Simd: return max_pool_nchw_f32_k2s2_wasmsimd;
     case MaxPoolKernelId::kF32_3x3s2p1Simd: return max_pool_nchw_f32_3x3s2p1_wasmsimd;
     case MaxPoolKernelId::kF32NhwcSimd: return max_pool_nhwc_f32_wasmsimd;
     default: return scalar_kernel<float>(layout);
@@ -153,7 +162,7 @@ bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, Layout layout,
     case MaxPoolKernelId::kAuto:
     case MaxPoolKernelId::kScalar: return true;
     case MaxPoolKernelId::kF32GenericSimd: return kHaveSimd && f32 && nchw;
-    case MaxPoolKernelId::kF32_2x2s2Simd: return kHaveSimd && f32 && nchw && is_2d_window(g, 2, 2, 0);
+    case MaxPoolKernelId::kF32K2s2Simd: return kHaveSimd && f32 && nchw && is_k2s2_window(g);
     case MaxPoolKernelId::kF32_3x3s2p1Simd: return kHaveSimd && f32 && nchw && is_2d_window(g, 3, 2, 1);
     case MaxPoolKernelId::kF32NhwcSimd: return kHaveSimd && f32 && !nchw;
     case MaxPoolKernelId::kX8Simd: return kHaveSimd && (dtype == DType::kInt8 || dtype == DType::kUint8);

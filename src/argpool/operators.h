@@ -14,7 +14,7 @@ enum class MaxPoolKernelId : int {
   kAuto = 0,
   kScalar = 1,
   kF32GenericSimd = 2,
-  kF32_2x2s2Simd = 3,
+  kF32K2s2Simd = 3,  // 1D k2s2, 2D 2x2s2, 3D 2x2x2s2
   kF32_3x3s2p1Simd = 4,
   kF32NhwcSimd = 5,
   kX8Simd = 6,  // int8 / uint8, either layout

@@ -25,9 +25,10 @@ void max_pool_nhwc_scalar(const PoolGeometry& geometry, const T* input, T* value
 // 4 outputs per vector along W; any kernel, stride, padding and dilation, ranks 1-3.
 void max_pool_nchw_f32_generic_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
                                         int32_t* indices);
-// kernel 2x2, stride 2, no padding, dilation 1 over H and W (depth kernel 1).
-void max_pool_nchw_f32_2x2s2_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
-                                      int32_t* indices);
+// kernel 2, stride 2 along W; 1 (stride 1) or 2 (stride 2) along H and D; no padding, dilation 1:
+// 1D k2s2, 2D 2x2s2, 3D 2x2x2s2.
+void max_pool_nchw_f32_k2s2_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
+                                     int32_t* indices);
 // kernel 3x3, stride 2, padding 1, dilation 1 over H and W (depth kernel 1).
 void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
                                         int32_t* indices);
@@ -44,9 +45,11 @@ void max_pool_nchw_u8_wasmsimd(const PoolGeometry& geometry, const uint8_t* inpu
                                int32_t* indices);
 
 // The memory-bound reference for benchmarks: reads `input` once and writes `values` and (unless
-// null) `indices` once, with the same access widths as the pooling kernels and no window logic.
+// null) `indices` once, with the same access widths as the pooling kernels and no window logic,
+// either interleaved like a kernel's traffic or in two passes (input, then outputs).
+enum class MemoryBoundPattern : int { kInterleaved = 0, kTwoPasses = 1 };
 void memory_bound_f32_wasmsimd(const float* input, size_t input_count, float* values, int32_t* indices,
-                               size_t output_count);
+                               size_t output_count, MemoryBoundPattern pattern);
 #endif
 
 // Whether every index lies in [0, limit) (limit > 0): the fast check before a scatter.

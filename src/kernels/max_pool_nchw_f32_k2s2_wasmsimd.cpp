@@ -1,0 +1,201 @@
+#ifdef __wasm_simd128__
+#include <wasm_simd128.h>
+
+#include <cassert>
+
+#include "kernels/kernels.h"
+#include "kernels/max_pool_window.h"
+#include "kernels/wasmsimd_argmax.h"
+
+namespace argpool {
+
+namespace {
+
+// Windows of width 2, stride 2 along W, and height and depth each 1 (stride 1) or 2 (stride 2):
+// 1D k2s2, 2D 2x2s2 (and 1x2 / 2x1 mixes) and 3D 2x2x2s2. Four outputs per vector.
+//
+// Fast path (no NaN in the plane): a tree of f32x4.pmax, each node keeping its left operand on
+// ties, so the winner is the first maximum in scan order, exactly the scalar rule. The index is
+// not carried through selects: every node records in a mask whether its right side won, and the
+// winning tap's offset from the window origin is assembled from those masks at the end. A NaN
+// anywhere in the plane (detected by summing every tap) sends the plane to the exact path, which
+// applies `(v > best) || isnan(v)` tap by tap in scan order.
+
+struct TapLayout {
+  int32_t row;    // distance between the two rows of a window (in_w)
+  int32_t slice;  // distance between the two depth slices (in_h * in_w)
+};
+
+// Even and odd columns (left and right taps) of 4 windows whose first tap is at p.
+struct Taps {
+  v128_t left, right;
+};
+inline Taps load_taps(const float* p) {
+  const v128_t a = wasm_v128_load(p), b = wasm_v128_load(p + 4);
+  return {wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7)};
+}
+
+// Max of one window row and the *negated* offset of its winner (0 or -1: -mask is the column).
+struct Partial {
+  v128_t max, neg_offset;
+};
+template <bool kWithIndices>
+inline Partial row_max(const float* p, v128_t* nan_sum) {
+  const Taps t = load_taps(p);
+  *nan_sum = wasm_f32x4_add(*nan_sum, wasm_f32x4_add(t.left, t.right));
+  Partial r;
+  r.max = wasm_f32x4_pmax(t.left, t.right);
+  if (kWithIndices) r.neg_offset = wasm_f32x4_lt(t.left, t.right);
+  return r;
+}
+
+// Combines two partial windows, `b` lying `distance` elements after `a` in scan order; ties keep `a`.
+template <bool kWithIndices>
+inline Partial merge(Partial a, Partial b, v128_t distance) {
+  Partial r;
+  r.max = wasm_f32x4_pmax(a.max, b.max);
+  if (kWithIndices) {
+    const v128_t b_wins = wasm_f32x4_lt(a.max, b.max);
+    r.neg_offset = wasm_v128_bitselect(wasm_i32x4_sub(b.neg_offset, distance), a.neg_offset, b_wins);
+  }
+  return r;
+}
+
+template <bool kWithIndices, bool kTwoRows, bool kTwoSlices>
+inline Partial window_max(const float* p, TapLayout layout, v128_t row_distance, v128_t slice_distance,
+                          v128_t* nan_sum) {
+  Partial r = row_max<kWithIndices>(p, nan_sum);
+  if (kTwoRows) r = merge<kWithIndices>(r, row_max<kWithIndices>(p + layout.row, nan_sum), row_distance);
+  if (kTwoSlices) {
+    Partial s = row_max<kWithIndices>(p + layout.slice, nan_sum);
+    if (kTwoRows) s = merge<kWithIndices>(s, row_max<kWithIndices>(p + layout.slice + layout.row, nan_sum), row_distance);
+    r = merge<kWithIndices>(r, s, slice_distance);
+  }
+  return r;
+}
+
+// Exact path: every tap in scan order through the NaN-aware step.
+template <bool kTwoRows, bool kTwoSlices>
+inline void window_max_exact(const float* p, TapLayout layout, v128_t origin, v128_t* best, v128_t* best_index) {
+  const v128_t one = wasm_i32x4_splat(1);
+  bool first = true;
+  for (int s = 0; s < (kTwoSlices ? 2 : 1); ++s) {
+    for (int r = 0; r < (kTwoRows ? 2 : 1); ++r) {
+      const int32_t offset = s * layout.slice + r * layout.row;
+      const Taps t = load_taps(p + offset);
+      const v128_t left_index = wasm_i32x4_add(origin, wasm_i32x4_splat(offset));
+      if (first) {
+        *best = t.left;
+        *best_index = left_index;
+        first = false;
+      } else {
+        argmax_step(t.left, left_index, best, best_index);
+      }
+      argmax_step(t.right, wasm_i32x4_add(left_index, one), best, best_index);
+    }
+  }
+}
+
+// Outputs [0, full_end) of one output row, whose windows start at input offset `row` (first tap
+// of output 0). A last group overlapping the previous one rewrites identical outputs instead of
+// leaving up to 3 windows to the scalar path.
+template <bool kWithIndices, bool kExact, bool kTwoRows, bool kTwoSlices>
+inline void pool_row(const float* x, int32_t row, int64_t full_end, TapLayout layout, float* y, int32_t* yi,
+                     v128_t* nan_sum) {
+  const v128_t row_distance = wasm_i32x4_splat(layout.row), slice_distance = wasm_i32x4_splat(layout.slice);
+  // First tap of each lane's window, advanced by 8 per group rather than rebuilt from a splat.
+  const v128_t row_origin = wasm_i32x4_add(wasm_i32x4_splat(row), wasm_i32x4_make(0, 2, 4, 6));
+  auto group = [&](int64_t o, v128_t origin) {
+    const float* p = x + row + 2 * o;
+    if (kExact) {
+      v128_t best, best_index;
+      window_max_exact<kTwoRows, kTwoSlices>(p, layout, origin, &best, &best_index);
+      wasm_v128_store(&y[o], best);
+      if (kWithIndices) wasm_v128_store(&yi[o], best_index);
+    } else {
+      const Partial w = window_max<kWithIndices, kTwoRows, kTwoSlices>(p, layout, row_distance, slice_distance, nan_sum);
+      wasm_v128_store(&y[o], w.max);
+      if (kWithIndices) wasm_v128_store(&yi[o], wasm_i32x4_sub(origin, w.neg_offset));
+    }
+  };
+  v128_t origin = row_origin;
+  const v128_t eight = wasm_i32x4_splat(8);
+  int64_t o = 0;
+  for (; o + 4 <= full_end; o += 4, origin = wasm_i32x4_add(origin, eight)) group(o, origin);
+  if (o < full_end) {
+    o = full_end - 4;
+    group(o, wasm_i32x4_add(row_origin, wasm_i32x4_splat(static_cast<int32_t>(2 * o))));
+  }
+}
+
+template <bool kWithIndices, bool kTwoRows, bool kTwoSlices>
+void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
+  const int64_t in_d = g.in[0], in_h = g.in[1], in_w = g.in[2];
+  const int64_t out_d = g.out[0], out_h = g.out[1], out_w = g.out[2];
+  const int64_t kd = kTwoSlices ? 2 : 1, kh = kTwoRows ? 2 : 1;
+  const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
+  const TapLayout layout{static_cast<int32_t>(in_w), static_cast<int32_t>(in_h * in_w)};
+  // Outputs [0, full_end) of a row have both columns inside it (a ceil-mode last column may not);
+  // rows and slices whose window is cut by the input's end go to the scalar window.
+  const int64_t full_end = std::min<int64_t>(out_w, in_w / 2);
+  const bool simd_rows = full_end >= 4;
+  int32_t unused_index;
+
+  for (size_t p = 0; p < g.planes; ++p) {
+    const float* x = input + p * in_plane;
+    float* y_plane = values + p * out_plane;
+    int32_t* yi_plane = kWithIndices ? indices + p * out_plane : nullptr;
+    // Whether output row (od, oh) is covered by full windows, and its first input tap.
+    auto full_row = [&](int64_t od, int64_t oh) {
+      return simd_rows && od * kd + kd <= in_d && oh * kh + kh <= in_h;
+    };
+    auto row_start = [&](int64_t od, int64_t oh) { return static_cast<int32_t>((od * kd * in_h + oh * kh) * in_w); };
+    v128_t nan_sum = wasm_f32x4_splat(0);
+    for (int64_t od = 0; od < out_d; ++od) {
+      for (int64_t oh = 0; oh < out_h; ++oh) {
+        float* y = y_plane + (od * out_h + oh) * out_w;
+        int32_t* yi = kWithIndices ? yi_plane + (od * out_h + oh) * out_w : nullptr;
+        int64_t ow = 0;
+        if (full_row(od, oh)) {
+          pool_row<kWithIndices, false, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
+          ow = full_end;
+        }
+        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
+      }
+    }
+    if (!maybe_nan(nan_sum)) continue;
+    // Rare: redo the plane's vector rows with the NaN rule (the scalar edges are exact already).
+    for (int64_t od = 0; od < out_d; ++od) {
+      for (int64_t oh = 0; oh < out_h; ++oh) {
+        if (!full_row(od, oh)) continue;
+        float* y = y_plane + (od * out_h + oh) * out_w;
+        int32_t* yi = kWithIndices ? yi_plane + (od * out_h + oh) * out_w : nullptr;
+        pool_row<kWithIndices, true, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
+      }
+    }
+  }
+}
+
+template <bool kWithIndices>
+void dispatch(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
+  const bool two_rows = g.kernel[1] == 2, two_slices = g.kernel[0] == 2;
+  if (two_slices && two_rows) return pool_k2s2<kWithIndices, true, true>(g, input, values, indices);
+  if (two_slices) return pool_k2s2<kWithIndices, false, true>(g, input, values, indices);
+  if (two_rows) return pool_k2s2<kWithIndices, true, false>(g, input, values, indices);
+  pool_k2s2<kWithIndices, false, false>(g, input, values, indices);
+}
+
+}  // namespace
+
+void max_pool_nchw_f32_k2s2_wasmsimd(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
+  assert(g.kernel[2] == 2 && g.stride[2] == 2 && g.pad[2] == 0);  // see is_k2s2_window() in operators.cpp
+  // Values only: the index arithmetic is dead code in that instantiation and disappears.
+  if (indices != nullptr) {
+    dispatch<true>(g, input, values, indices);
+  } else {
+    dispatch<false>(g, input, values, nullptr);
+  }
+}
+
+}  // namespace argpool
+#endif  // __wasm_simd128__
