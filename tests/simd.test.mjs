@@ -151,3 +151,30 @@ test('a specialised kernel refuses parameters it was not written for', () => {
   const x64 = { data: new Float64Array(16), shape: [1, 1, 4, 4] };
   assert.throws(() => maxPoolWith(x64, { kernelSize: 2 }, 'f32_generic_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
 });
+
+test('f32_nhwc_wasmsimd k2s2 fast path equals scalar: channels 1..17, 1D/2D/3D and mixed windows, floor and ceil mode', () => {
+  const random = rng(7);
+  const windows = [
+    { kernelSize: 2, stride: 2, spatial: (w) => [w] },
+    { kernelSize: 2, stride: 2, spatial: (w) => [randInt(random, 2, 5), w] },
+    { kernelSize: 2, stride: 2, spatial: (w) => [randInt(random, 2, 4), randInt(random, 2, 4), w] },
+    { kernelSize: [1, 2], stride: [1, 2], spatial: (w) => [randInt(random, 1, 3), w] },
+    { kernelSize: [2, 1, 2], stride: [2, 1, 2], spatial: (w) => [randInt(random, 2, 4), randInt(random, 1, 3), w] },
+  ];
+  let cases = 0;
+  for (let channels = 1; channels <= 17; ++channels) {
+    for (const { spatial, ...window } of windows) {
+      const ceilMode = random() < 0.5;
+      // NHWC data: [N, ...spatial, C]; the pooled plane is the same as NCHW's.
+      const shape = [randInt(random, 1, 2), ...spatial(randInt(random, 2, 11)), channels];
+      const x = input(random, shape);
+      const options = { ...window, ceilMode, layout: 'NHWC' };
+      compare('f32_nhwc_wasmsimd', x, options, `[${shape}] ${JSON.stringify(options)}`);
+      compare('auto', x, options, `[${shape}] ${JSON.stringify(options)}`);
+      const valuesOnly = maxPoolWith(x, { ...options, returnIndices: false }, 'f32_nhwc_wasmsimd').values.data;
+      assert.equal(firstBitDifference(valuesOnly, maxPoolWith(x, options, 'scalar').values.data), null);
+      ++cases;
+    }
+  }
+  assert.equal(cases, 17 * 5);
+});

@@ -26,15 +26,6 @@ bool is_2d_window(const PoolGeometry& g, int64_t kernel, int64_t stride, int64_t
          g.pad[2] == pad && g.dilation[1] == 1 && g.dilation[2] == 1;
 }
 
-// Width 2 stride 2; height and depth each 1 stride 1 or 2 stride 2; no padding, dilation 1.
-bool is_k2s2_window(const PoolGeometry& g) {
-  for (int d = 0; d < 2; ++d) {
-    const bool one = g.kernel[d] == 1 && g.stride[d] == 1, two = g.kernel[d] == 2 && g.stride[d] == 2;
-    if (!(one || two) || g.pad[d] != 0 || g.dilation[d] != 1) return false;
-  }
-  return g.kernel[2] == 2 && g.stride[2] == 2 && g.pad[2] == 0 && g.dilation[2] == 1;
-}
-
 #ifdef __wasm_simd128__
 constexpr bool kHaveSimd = true;
 #else

@@ -21,6 +21,16 @@ void max_pool_nchw_scalar(const PoolGeometry& geometry, const T* input, T* value
 template <typename T>
 void max_pool_nhwc_scalar(const PoolGeometry& geometry, const T* input, T* values, int32_t* indices);
 
+// The windows of the k2s2 kernels: width 2 stride 2; height and depth each 1 (stride 1) or 2
+// (stride 2); no padding, dilation 1. 1D k2s2, 2D 2x2s2, 3D 2x2x2s2 and their mixes.
+inline bool is_k2s2_window(const PoolGeometry& g) {
+  for (int d = 0; d < 2; ++d) {
+    const bool one = g.kernel[d] == 1 && g.stride[d] == 1, two = g.kernel[d] == 2 && g.stride[d] == 2;
+    if (!(one || two) || g.pad[d] != 0 || g.dilation[d] != 1) return false;
+  }
+  return g.kernel[2] == 2 && g.stride[2] == 2 && g.pad[2] == 0 && g.dilation[2] == 1;
+}
+
 #ifdef __wasm_simd128__
 // 4 outputs per vector along W; any kernel, stride, padding and dilation, ranks 1-3.
 void max_pool_nchw_f32_generic_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
@@ -33,7 +43,8 @@ void max_pool_nchw_f32_k2s2_wasmsimd(const PoolGeometry& geometry, const float* 
 void max_pool_nchw_f32_3x3s2p1_wasmsimd(const PoolGeometry& geometry, const float* input, float* values,
                                         int32_t* indices);
 
-// NHWC, vectorised across channels (4 per vector; remaining channels scalar): any window.
+// NHWC, vectorised across channels (4 per vector; remaining channels scalar): any window, with
+// a NaN-free fast path for k2s2 windows.
 void max_pool_nhwc_f32_wasmsimd(const PoolGeometry& geometry, const float* input, float* values, int32_t* indices);
 // NHWC, 16 channels per vector, signed / unsigned bytes: any window.
 void max_pool_nhwc_s8_wasmsimd(const PoolGeometry& geometry, const int8_t* input, int8_t* values, int32_t* indices);

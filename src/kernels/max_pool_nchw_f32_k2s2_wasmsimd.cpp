@@ -188,7 +188,7 @@ void dispatch(const PoolGeometry& g, const float* input, float* values, int32_t*
 }  // namespace
 
 void max_pool_nchw_f32_k2s2_wasmsimd(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
-  assert(g.kernel[2] == 2 && g.stride[2] == 2 && g.pad[2] == 0);  // see is_k2s2_window() in operators.cpp
+  assert(is_k2s2_window(g));
   // Values only: the index arithmetic is dead code in that instantiation and disappears.
   if (indices != nullptr) {
     dispatch<true>(g, input, values, indices);
