@@ -1,4 +1,5 @@
-// `npm run demo`: serves the demo page (web/) with the built package on 127.0.0.1 until interrupted.
+// `npm run demo`: serves the demo page (web/) and the benchmark page (web/bench.html) with the built
+// package on 127.0.0.1 until interrupted.
 // Port: --port <n> (or --port=<n>), else $PORT, else 8080; 0 picks a free port.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -41,6 +42,7 @@ try {
   process.exit(1);
 }
 console.log(`argpool demo: serving ${served.url}web/  (Ctrl+C to stop)`);
+console.log(`argpool benchmark page: ${served.url}web/bench.html  (?quick: fast mode, ?run: start at once, ?only=<regex>)`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
