@@ -2,6 +2,7 @@
 #include <wasm_simd128.h>
 
 #include <cassert>
+#include <type_traits>
 
 #include "kernels/kernels.h"
 #include "kernels/max_pool_window.h"
@@ -11,74 +12,123 @@ namespace argpool {
 
 namespace {
 
-// One row of taps (columns 2g-1, 2g, 2g+1 of four windows) folded into the running max.
-// kFirstRow seeds the max with the first tap (same result as starting from -inf); kFirstGroup
-// puts -inf in lane 0's padding column; kExact applies the NaN rule, else the NaN-free step runs
-// and every tap is added to `nan_sum`.
-template <bool kWithIndices, bool kExact, bool kFirstGroup, bool kFirstRow>
-inline void fold_row(const float* x, int64_t row, int64_t g, v128_t* best, v128_t* best_index, v128_t* nan_sum) {
-  const v128_t lane_offset = wasm_i32x4_make(0, 2, 4, 6);
-  const v128_t one = wasm_i32x4_splat(1);
-  const v128_t minus_inf = wasm_f32x4_splat(-__builtin_inff());
-  const float* r = x + row + 2 * g;  // column 2g, the middle tap of lane 0
+// Columns 2g-1 (left), 2g (mid) and 2g+1 (right) of the 4 windows starting at column group g of
+// the row at `r` (= x + row + 2g). In the first group, lane 0's left column is padding: -inf.
+struct RowTaps {
+  v128_t left, mid, right;
+};
+template <bool kFirstGroup>
+inline RowTaps load_row(const float* r) {
   const v128_t v0 = wasm_v128_load(r), v1 = wasm_v128_load(r + 4);
-  const v128_t mid = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
-  const v128_t right = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
-  const v128_t left = kFirstGroup ? wasm_i32x4_shuffle(minus_inf, right, 0, 4, 5, 6)
-                                  : wasm_i32x4_shuffle(wasm_v128_load32_zero(r - 1), right, 0, 4, 5, 6);
-  if (!kExact) {
-    // -inf in the padding lane: -inf + finite stays -inf, so it raises no false alarm.
-    *nan_sum = wasm_f32x4_add(*nan_sum, wasm_f32x4_add(wasm_f32x4_add(left, mid), right));
-    if (!kWithIndices) {
-      const v128_t row_max = wasm_f32x4_pmax(wasm_f32x4_pmax(left, mid), right);
-      *best = kFirstRow ? row_max : wasm_f32x4_pmax(*best, row_max);
-      return;
-    }
-  }
-  const v128_t mid_index = wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(row + 2 * g)), lane_offset);
-  // Lane 0 of the first group: column 0, not -1, so that an all -inf window reports its first
-  // in-bounds tap.
-  const v128_t left_index = wasm_i32x4_sub(mid_index, kFirstGroup ? wasm_i32x4_make(0, 1, 1, 1) : one);
-  const v128_t right_index = wasm_i32x4_add(mid_index, one);
-  if (kFirstRow) {
-    *best = left;
-    *best_index = left_index;
-  } else if (kExact) {
-    argmax_step(left, left_index, best, best_index);
-  } else {
-    argmax_step_ordered(left, left_index, best, best_index);
-  }
-  if (kExact) {
-    argmax_step(mid, mid_index, best, best_index);
-    argmax_step(right, right_index, best, best_index);
-  } else {
-    argmax_step_ordered(mid, mid_index, best, best_index);
-    argmax_step_ordered(right, right_index, best, best_index);
-  }
+  RowTaps t;
+  t.mid = wasm_i32x4_shuffle(v0, v1, 0, 2, 4, 6);
+  t.right = wasm_i32x4_shuffle(v0, v1, 1, 3, 5, 7);
+  const v128_t before = kFirstGroup ? wasm_f32x4_splat(-__builtin_inff()) : wasm_v128_load32_zero(r - 1);
+  t.left = wasm_i32x4_shuffle(before, t.right, 0, 4, 5, 6);
+  return t;
 }
 
-// Four outputs starting at column group g, over the valid rows [h0, h_end) (at most 3).
-template <bool kWithIndices, bool kExact, bool kFirstGroup>
-inline void pool_group(const float* x, int64_t row0, int64_t rows, int64_t in_w, int64_t g, float* y, int32_t* yi,
-                       v128_t* nan_sum) {
-  v128_t best, best_index = wasm_i32x4_splat(0);
-  fold_row<kWithIndices, kExact, kFirstGroup, true>(x, row0, g, &best, &best_index, nan_sum);
-  for (int64_t r = 1; r < rows; ++r) {
-    fold_row<kWithIndices, kExact, kFirstGroup, false>(x, row0 + r * in_w, g, &best, &best_index, nan_sum);
+// ---- exact path: every tap in scan order through the NaN-aware step ----------------------------
+
+template <bool kFirstGroup, bool kFirstRow>
+inline void fold_row_exact(const float* x, int64_t row, int64_t g, v128_t* best, v128_t* best_index) {
+  const RowTaps t = load_row<kFirstGroup>(x + row + 2 * g);
+  const v128_t mid_index = wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(row + 2 * g)), wasm_i32x4_make(0, 2, 4, 6));
+  // Lane 0 of the first group: column 0, not -1, so that an all -inf window reports its first
+  // in-bounds tap.
+  const v128_t left_index = wasm_i32x4_sub(mid_index, kFirstGroup ? wasm_i32x4_make(0, 1, 1, 1) : wasm_i32x4_splat(1));
+  if (kFirstRow) {
+    *best = t.left;
+    *best_index = left_index;
+  } else {
+    argmax_step(t.left, left_index, best, best_index);
   }
+  argmax_step(t.mid, mid_index, best, best_index);
+  argmax_step(t.right, wasm_i32x4_add(mid_index, wasm_i32x4_splat(1)), best, best_index);
+}
+
+template <bool kWithIndices, bool kFirstGroup>
+inline void pool_group_exact(const float* x, int64_t row0, int64_t rows, int64_t in_w, int64_t g, float* y, int32_t* yi) {
+  v128_t best, best_index;
+  fold_row_exact<kFirstGroup, true>(x, row0, g, &best, &best_index);
+  for (int64_t r = 1; r < rows; ++r) fold_row_exact<kFirstGroup, false>(x, row0 + r * in_w, g, &best, &best_index);
   wasm_v128_store(&y[g], best);
   if (kWithIndices) wasm_v128_store(&yi[g], best_index);
 }
 
+// ---- NaN-free fast path ------------------------------------------------------------------------
+// A tree of f32x4.pmax (ties keep the left operand, the earlier tap). Each node's comparison mask
+// says whether its right side won; the winner's offset from the window's first tap (left column of
+// the first row) is kept negated, so that masks (-1) add up directly and a merge is a min: later
+// taps have larger offsets, so min(a, b_offset & b_wins) picks b's exactly when b won.
+
+struct Partial {
+  v128_t max, neg_offset;
+};
+
+template <bool kWithIndices>
+inline Partial row_max(const RowTaps& t, v128_t* nan_sum) {
+  // The left column is the previous group's right one (or padding): mid and right cover the row.
+  *nan_sum = wasm_f32x4_add(*nan_sum, wasm_f32x4_add(t.mid, t.right));
+  const v128_t lm = wasm_f32x4_pmax(t.left, t.mid);
+  Partial p{wasm_f32x4_pmax(lm, t.right), lm};
+  if (kWithIndices) {
+    const v128_t mid_wins = wasm_f32x4_lt(t.left, t.mid), right_wins = wasm_f32x4_lt(lm, t.right);
+    p.neg_offset = wasm_i32x4_min(mid_wins, wasm_i32x4_add(right_wins, right_wins));
+  }
+  return p;
+}
+
+template <bool kWithIndices>
+inline Partial merge(Partial a, Partial b, v128_t distance) {
+  Partial r{wasm_f32x4_pmax(a.max, b.max), a.neg_offset};
+  if (kWithIndices) {
+    const v128_t b_wins = wasm_f32x4_lt(a.max, b.max);
+    r.neg_offset = wasm_i32x4_min(a.neg_offset, wasm_v128_and(wasm_i32x4_sub(b.neg_offset, distance), b_wins));
+  }
+  return r;
+}
+
+// Four outputs starting at column group g over `rows` (1 to 3) input rows from row0.
+template <bool kWithIndices, bool kFirstGroup>
+inline void pool_group_fast(const float* x, int64_t row0, int64_t rows, int64_t in_w, v128_t row_distance, int64_t g,
+                            float* y, int32_t* yi, v128_t* nan_sum) {
+  const float* r = x + row0 + 2 * g;
+  Partial w = row_max<kWithIndices>(load_row<kFirstGroup>(r), nan_sum);
+  if (rows > 1) w = merge<kWithIndices>(w, row_max<kWithIndices>(load_row<kFirstGroup>(r + in_w), nan_sum), row_distance);
+  if (rows > 2) {
+    w = merge<kWithIndices>(w, row_max<kWithIndices>(load_row<kFirstGroup>(r + 2 * in_w), nan_sum),
+                            wasm_i32x4_add(row_distance, row_distance));
+  }
+  wasm_v128_store(&y[g], w.max);
+  if (kWithIndices) {
+    const v128_t origin = wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(row0 + 2 * g - 1)), wasm_i32x4_make(0, 2, 4, 6));
+    v128_t index = wasm_i32x4_sub(origin, w.neg_offset);
+    // First group: lane 0's left tap is padding and wins only an all -inf window, which reports
+    // its first in-bounds tap (column 0 of row0), the smallest index any lane can have.
+    if (kFirstGroup) index = wasm_i32x4_max(index, wasm_i32x4_splat(static_cast<int32_t>(row0)));
+    wasm_v128_store(&yi[g], index);
+  }
+}
+
+// Outputs [0, full_end) of one output row (full_end >= 4). A last group overlapping the previous
+// one rewrites identical outputs.
 template <bool kWithIndices, bool kExact>
-v128_t pool_row(const float* x, int64_t row0, int64_t rows, int64_t in_w, int64_t full_end, float* y, int32_t* yi) {
-  v128_t nan_sum = wasm_f32x4_splat(0);
-  pool_group<kWithIndices, kExact, true>(x, row0, rows, in_w, 0, y, yi, &nan_sum);
+void pool_row(const float* x, int64_t row0, int64_t rows, int64_t in_w, int64_t full_end, float* y, int32_t* yi,
+              v128_t* nan_sum) {
+  const v128_t row_distance = wasm_i32x4_splat(static_cast<int32_t>(in_w));
+  auto group = [&](auto first_group, int64_t g) {
+    constexpr bool kFirst = decltype(first_group)::value;
+    if (kExact) {
+      pool_group_exact<kWithIndices, kFirst>(x, row0, rows, in_w, g, y, yi);
+    } else {
+      pool_group_fast<kWithIndices, kFirst>(x, row0, rows, in_w, row_distance, g, y, yi, nan_sum);
+    }
+  };
+  group(std::true_type{}, 0);
   int64_t o = 4;
-  for (; o + 4 <= full_end; o += 4) pool_group<kWithIndices, kExact, false>(x, row0, rows, in_w, o, y, yi, &nan_sum);
-  // A last group overlapping the previous one rewrites identical outputs.
-  if (o < full_end) pool_group<kWithIndices, kExact, false>(x, row0, rows, in_w, full_end - 4, y, yi, &nan_sum);
-  return nan_sum;
+  for (; o + 4 <= full_end; o += 4) group(std::false_type{}, o);
+  if (o < full_end) group(std::false_type{}, full_end - 4);
 }
 
 template <bool kWithIndices>
@@ -87,32 +137,42 @@ void pool_3by3s2p1(const PoolGeometry& g, const float* input, float* values, int
   assert(g.kernel[1] == 3 && g.kernel[2] == 3 && g.stride[1] == 2 && g.stride[2] == 2);
   assert(g.pad[1] == 1 && g.pad[2] == 1 && g.dilation[1] == 1 && g.dilation[2] == 1);
   const int64_t in_h = g.in[1], in_w = g.in[2], out_w = g.out[2];
+  const int64_t rows_out = g.out[0] * g.out[1];
   const size_t in_plane = g.in_plane(), out_plane = g.out_plane();
   int32_t unused_index;
-  // Outputs [0, full_end) have their right column 2*ow+1 inside the row.
+  // Outputs [0, full_end) have their right column 2*ow+1 inside the row. A group of 4 outputs
+  // starting at g reads columns 2g-1 .. 2g+7; for g = 0, column -1 is padding (-inf).
   const int64_t full_end = std::min<int64_t>(out_w, in_w / 2);
+  const bool simd_rows = full_end >= 4;
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
-    float* y = values + p * out_plane;
-    int32_t* yi = kWithIndices ? indices + p * out_plane : nullptr;
-    for (int64_t od = 0; od < g.out[0]; ++od) {
-      for (int64_t oh = 0; oh < g.out[1]; ++oh, y += out_w, yi = kWithIndices ? yi + out_w : nullptr) {
-        // Rows 2*oh-1 .. 2*oh+1, clipped: padded rows are simply not scanned.
-        const int64_t h0 = std::max<int64_t>(2 * oh - 1, 0), h_end = std::min<int64_t>(2 * oh + 2, in_h);
-        int64_t ow = 0;
-        // Group of 4 outputs starting at g reads columns 2g-1 .. 2g+7. For g = 0, column -1 is
-        // padding: lane 0 gets -inf there, with the index of its first real tap (column 0), so
-        // an all -inf window still reports its first in-bounds position, as the scalar rule does.
-        if (full_end >= 4) {
-          const int64_t row0 = (od * in_h + h0) * in_w;
-          if (maybe_nan(pool_row<kWithIndices, false>(x, row0, h_end - h0, in_w, full_end, y, yi))) {
-            pool_row<kWithIndices, true>(x, row0, h_end - h0, in_w, full_end, y, yi);
-          }
-          ow = full_end;
-        }
-        for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
+    float* y_plane = values + p * out_plane;
+    int32_t* yi_plane = kWithIndices ? indices + p * out_plane : nullptr;
+    v128_t nan_sum = wasm_f32x4_splat(0);
+    // Output row r = (od, oh) reads input rows 2*oh-1 .. 2*oh+1, clipped: padded rows are simply
+    // not scanned.
+    auto run_row = [&](int64_t r, auto exact) {
+      const int64_t od = r / g.out[1], oh = r % g.out[1];
+      const int64_t h0 = std::max<int64_t>(2 * oh - 1, 0), h_end = std::min<int64_t>(2 * oh + 2, in_h);
+      pool_row<kWithIndices, decltype(exact)::value>(x, (od * in_h + h0) * in_w, h_end - h0, in_w, full_end,
+                                                     y_plane + r * out_w, kWithIndices ? yi_plane + r * out_w : nullptr,
+                                                     &nan_sum);
+    };
+    for (int64_t r = 0; r < rows_out; ++r) {
+      int64_t ow = 0;
+      if (simd_rows) {
+        run_row(r, std::false_type{});
+        ow = full_end;
       }
+      const int64_t od = r / g.out[1], oh = r % g.out[1];
+      for (; ow < out_w; ++ow) {
+        max_pool_window(g, x, od, oh, ow, &y_plane[r * out_w + ow], kWithIndices ? &yi_plane[r * out_w + ow] : &unused_index);
+      }
+    }
+    // Rare: a NaN in the plane; redo its vector part with the NaN rule (the scalar edges are exact).
+    if (simd_rows && maybe_nan(nan_sum)) {
+      for (int64_t r = 0; r < rows_out; ++r) run_row(r, std::true_type{});
     }
   }
 }

@@ -56,7 +56,8 @@ inline Partial merge(Partial a, Partial b, v128_t distance) {
   r.max = wasm_f32x4_pmax(a.max, b.max);
   if (kWithIndices) {
     const v128_t b_wins = wasm_f32x4_lt(a.max, b.max);
-    r.neg_offset = wasm_v128_bitselect(wasm_i32x4_sub(b.neg_offset, distance), a.neg_offset, b_wins);
+    // b's taps all come after a's: its (negated) offsets are smaller, so a min selects it.
+    r.neg_offset = wasm_i32x4_min(a.neg_offset, wasm_v128_and(wasm_i32x4_sub(b.neg_offset, distance), b_wins));
   }
   return r;
 }

@@ -73,7 +73,8 @@ template <bool kWithIndices>
 inline Partial merge(Partial a, Partial b, v128_t distance) {
   Partial r{wasm_f32x4_pmax(a.max, b.max), a.neg_offset};
   if (kWithIndices) {
-    r.neg_offset = wasm_v128_bitselect(wasm_i32x4_sub(b.neg_offset, distance), a.neg_offset, wasm_f32x4_lt(a.max, b.max));
+    // b's taps all come after a's: its (negated) offsets are smaller, so a min selects it.
+    r.neg_offset = wasm_i32x4_min(a.neg_offset, wasm_v128_and(wasm_i32x4_sub(b.neg_offset, distance), wasm_f32x4_lt(a.max, b.max)));
   }
   return r;
 }
