@@ -5,8 +5,8 @@ import { createAdapters } from './adapters.js';
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError, errorFromStatus } from './errors.js';
 import { KERNEL, LAYOUT, SLOT } from './abi.js';
 import {
-  DTYPE_BY_NAME, DTYPES, INDEX_TYPES, checkOptions, checkShape, checkTensor, describe, parseIndexOptions,
-  parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, sameShape, shapeString,
+  DTYPE_BY_NAME, DTYPES, INDEX_TYPES, checkOptions, checkShape, checkTensor, describe, hasRank, parseIndexOptions,
+  parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, rankError, sameShape, shapeString,
 } from './options.js';
 import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
@@ -34,12 +34,25 @@ export function createArgpool(Module) {
     },
   };
 
-  // Whole-heap views, re-derived only when memory growth replaced the buffer.
+  // The Emscripten Module is a dictionary-mode object, where every property read is a hash lookup:
+  // the operations' entry points are read once.
+  const ops = {
+    pool_output_shape: Module.pool_output_shape,
+    max_pool: Module.max_pool,
+    unpool_output_shape: Module.unpool_output_shape,
+    max_unpool: Module.max_unpool,
+    check_backward: Module.check_backward,
+    max_pool_backward: Module.max_pool_backward,
+    convert_indices: Module.convert_indices,
+  };
+
+  // Whole-heap views, re-derived only when memory growth replaced the buffer. Growth detaches the
+  // old buffer (its byteLength becomes 0), which is cheaper to test than reading Module.HEAPU8.
   const views = { buffer: null, Float32Array: null, Float64Array: null, Int32Array: null, args: null, other: null };
 
   function heap(ArrayType) {
-    const buffer = Module.HEAPU8.buffer;
-    if (buffer !== views.buffer) {
+    if (views.buffer === null || views.buffer.byteLength === 0) {
+      const buffer = Module.HEAPU8.buffer;
       views.buffer = buffer;
       views.Float32Array = new Float32Array(buffer);
       views.Float64Array = new Float64Array(buffer);
@@ -51,7 +64,7 @@ export function createArgpool(Module) {
     if (ArrayType === Float64Array) return views.Float64Array;
     if (ArrayType === Int32Array) return views.Int32Array;
     let view = views.other.get(ArrayType);
-    if (view === undefined) views.other.set(ArrayType, (view = new ArrayType(buffer)));
+    if (view === undefined) views.other.set(ArrayType, (view = new ArrayType(views.buffer)));
     return view;
   }
 
@@ -65,9 +78,11 @@ export function createArgpool(Module) {
     for (let i = 0; i < shape.length; ++i) a[slot + 1 + i] = shape[i];
   }
 
+  // Written by C++ after its checks, so every dim is at most 2^31-1 and `| 0` is exact; it keeps the
+  // array one of small integers, as callers' shapes are, which V8 compares fastest.
   function readShape(a, slot) {
-    const shape = new Array(a[slot]);
-    for (let i = 0; i < shape.length; ++i) shape[i] = a[slot + 1 + i];
+    const shape = [];
+    for (let i = 0; i < a[slot]; ++i) shape.push(a[slot + 1 + i] | 0);
     return shape;
   }
 
@@ -107,11 +122,14 @@ export function createArgpool(Module) {
     return pointer;
   }
 
-  // Runs `body(pointers)` with one wasm buffer per byte size (0 → no buffer needed). Small calls
-  // share one kept scratch block; larger ones get their own allocations, freed afterwards.
-  function withBuffers(fn, byteSizes, body) {
-    const aligned = byteSizes.map((bytes) => Math.ceil(bytes / 16) * 16);
-    const total = aligned.reduce((a, b) => a + b, 0);
+  const align = (bytes) => Math.ceil(bytes / 16) * 16;
+
+  // Runs `body(pointer0, pointer1, pointer2)` with one wasm buffer per byte size (0 → no buffer,
+  // pointer 0). Small calls share one kept scratch block; larger ones get their own allocations,
+  // freed afterwards.
+  function withBuffers(fn, bytes0, bytes1, bytes2, body) {
+    const size0 = align(bytes0), size1 = align(bytes1), size2 = align(bytes2);
+    const total = size0 + size1 + size2;
     if (total <= SCRATCH_LIMIT) {
       if (scratch.bytes < total) {
         const pointer = malloc(fn, Math.max(total, 4096));
@@ -119,19 +137,19 @@ export function createArgpool(Module) {
         scratch.pointer = pointer;
         scratch.bytes = Math.max(total, 4096);
       }
-      let offset = scratch.pointer;
-      return body(aligned.map((bytes) => {
-        const pointer = bytes === 0 ? 0 : offset;
-        offset += bytes;
-        return pointer;
-      }));
+      const base = scratch.pointer;
+      return body(size0 && base, size1 && base + size0, size2 && base + size0 + size1);
     }
-    const pointers = [];
+    let pointer0 = 0, pointer1 = 0, pointer2 = 0;
     try {
-      for (const bytes of aligned) pointers.push(bytes === 0 ? 0 : malloc(fn, bytes));
-      return body(pointers);
+      if (size0) pointer0 = malloc(fn, size0);
+      if (size1) pointer1 = malloc(fn, size1);
+      if (size2) pointer2 = malloc(fn, size2);
+      return body(pointer0, pointer1, pointer2);
     } finally {
-      for (const pointer of pointers) if (pointer) Module._free(pointer);
+      if (pointer0) Module._free(pointer0);
+      if (pointer1) Module._free(pointer1);
+      if (pointer2) Module._free(pointer2);
     }
   }
 
@@ -154,7 +172,10 @@ export function createArgpool(Module) {
       const wanted = kind === 'indices' ? "'int32' or 'int64'" : kind === 'float' ? "'float32' or 'float64'" : 'a value dtype';
       throw new ArgpoolTypeError(`${fn}: ${name} must be a ${wanted} tensor, got '${tensor.dtype}'`);
     }
-    return { data: null, shape: checkShape(fn, `${name}.shape`, tensor.shape, rank, layout), dtype: type, pointer };
+    // A tensor's dims were checked by tensor() and never change: only the rank is left to check.
+    const shape = WasmTensor.dimsOf(tensor);
+    if (!hasRank(shape, rank)) throw rankError(fn, `${name}.shape`, shape, rank, layout);
+    return { data: null, shape, dtype: type, pointer };
   }
 
   // An output given by the caller: a WasmTensor (written in place) or a plain { data, shape }
@@ -163,7 +184,7 @@ export function createArgpool(Module) {
     if (inputs.includes(tensor)) throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs`);
     if (tensor instanceof WasmTensor) {
       const pointer = WasmTensor.pointerFor(tensor, owner, name);
-      if (tensor.dtype !== dtype.name || !sameShape(tensor.shape, shape)) {
+      if (tensor.dtype !== dtype.name || !sameShape(WasmTensor.dimsOf(tensor), shape)) {
         throw new ArgpoolRangeError(`${fn}: ${name} must be a '${dtype.name}' tensor of shape ${shapeString(shape)}, got '${tensor.dtype}' ${shapeString(tensor.shape)}`);
       }
       return { pointer, data: null };
@@ -179,6 +200,23 @@ export function createArgpool(Module) {
     if (out !== undefined && (out === null || typeof out !== 'object')) {
       throw new ArgpoolTypeError(`${fn}: out must be an object, got ${describe(out)}`);
     }
+  }
+
+  // The *_output_shape calls are pure functions of the staged input shape, dtype and parameters, and
+  // parsed parameters are cached per options object (options.js). So each operation keeps its last
+  // answer, and a call with the same parameters object and input as the last one skips the C++ call.
+  const lastPoolShape = { params: null, code: -1, input: null, shape: null, count: 0 };
+  const lastUnpoolShape = { params: null, code: -1, input: null, shape: null, count: 0 };
+
+  // `last.shape` and `last.count` after staging x's shape and `params` into the argument block.
+  function outputShapeOf(fn, last, shapeCall, params, x) {
+    const { code } = x.dtype;
+    if (last.params !== params || last.code !== code || !sameShape(last.input, x.shape)) {
+      check(fn, shapeCall(code));
+      const shape = readShape(args(), SLOT.SHAPE_OUT);
+      Object.assign(last, { params, code, input: x.shape, shape, count: product(shape) });
+    }
+    return last;
   }
 
   // Bytes to stage for an operand or a target that is not already in wasm memory.
@@ -204,23 +242,19 @@ export function createArgpool(Module) {
     writeShape(a, SLOT.SHAPE_A, x.shape);
     writePoolParams(a, params);
     writeIndexSpec(a, params.index, indexType.int64);
-    check(fn, Module.pool_output_shape(dtype.code));
-    const shape = readShape(args(), SLOT.SHAPE_OUT);
-    const count = product(shape);
+    const { shape, count } = outputShapeOf(fn, lastPoolShape, ops.pool_output_shape, params, x);
     const valuesTarget = out === undefined ? null : target(fn, 'out.values', out.values, shape, dtype, [input]);
     const indicesTarget = out === undefined || !params.returnIndices ? null
       : target(fn, 'out.indices', out.indices, shape, indexType, [input, out.values]);
-    const sizes = [
-      stagedBytes(x, x.data?.length ?? 0, dtype),
-      valuesTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
-      !params.returnIndices || indicesTarget?.pointer ? 0 : count * indexType.ArrayType.BYTES_PER_ELEMENT,
-    ];
-    return withBuffers(fn, sizes, ([inBuffer, valuesBuffer, indicesBuffer]) => {
+    const inBytes = stagedBytes(x, x.data?.length ?? 0, dtype);
+    const valuesBytes = valuesTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;
+    const indicesBytes = !params.returnIndices || indicesTarget?.pointer ? 0 : count * indexType.ArrayType.BYTES_PER_ELEMENT;
+    return withBuffers(fn, inBytes, valuesBytes, indicesBytes, (inBuffer, valuesBuffer, indicesBuffer) => {
       const inPtr = x.pointer || inBuffer;
       if (!x.pointer) copyIn(dtype.ArrayType, inPtr, x.data);
       const valuesPtr = valuesTarget?.pointer || valuesBuffer;
       const indicesPtr = params.returnIndices ? indicesTarget?.pointer || indicesBuffer : 0;
-      check(fn, Module.max_pool(dtype.code, kernel, inPtr, valuesPtr, indicesPtr));
+      check(fn, ops.max_pool(dtype.code, kernel, inPtr, valuesPtr, indicesPtr));
       const values = deliver(valuesTarget, valuesPtr, dtype, shape, count);
       if (out !== undefined) {
         if (params.returnIndices) deliver(indicesTarget, indicesPtr, indexType, shape, count);
@@ -251,22 +285,18 @@ export function createArgpool(Module) {
     if (params.outputSize) writeSpatial(a, SLOT.OUTPUT_SIZE, params.outputSize);
     a[SLOT.LAYOUT] = LAYOUT[params.layout];
     writeIndexSpec(a, params.index, idx.dtype.int64);
-    check(fn, Module.unpool_output_shape(dtype.code));
-    const shape = readShape(args(), SLOT.SHAPE_OUT);
-    const count = product(shape);
+    const { shape, count } = outputShapeOf(fn, lastUnpoolShape, ops.unpool_output_shape, params, v);
     const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [values, indices]);
-    const sizes = [
-      stagedBytes(v, v.data?.length ?? 0, dtype),
-      stagedBytes(idx, idx.data?.length ?? 0, idx.dtype),
-      outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
-    ];
-    return withBuffers(fn, sizes, ([vBuffer, iBuffer, outBuffer]) => {
+    const vBytes = stagedBytes(v, v.data?.length ?? 0, dtype);
+    const indicesBytes = stagedBytes(idx, idx.data?.length ?? 0, idx.dtype);
+    const outBytes = outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;
+    return withBuffers(fn, vBytes, indicesBytes, outBytes, (vBuffer, iBuffer, outBuffer) => {
       const vPtr = v.pointer || vBuffer;
       const iPtr = idx.pointer || iBuffer;
       if (!v.pointer) copyIn(dtype.ArrayType, vPtr, v.data);
       if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
       const outPtr = outTarget?.pointer || outBuffer;
-      check(fn, Module.max_unpool(dtype.code, vPtr, iPtr, outPtr));
+      check(fn, ops.max_unpool(dtype.code, vPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
     });
   }
@@ -291,21 +321,19 @@ export function createArgpool(Module) {
       writeIndexSpec(a, params.index, idx.dtype.int64);
     };
     stage();
-    check(fn, Module.check_backward(dtype.code)); // shapes first: nothing is allocated for a bad call
+    check(fn, ops.check_backward(dtype.code)); // shapes first: nothing is allocated for a bad call
     const count = product(shape);
     const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [gradOutput, indices]);
-    const sizes = [
-      stagedBytes(g, g.data?.length ?? 0, dtype),
-      stagedBytes(idx, idx.data?.length ?? 0, idx.dtype),
-      outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT,
-    ];
-    return withBuffers(fn, sizes, ([gBuffer, iBuffer, outBuffer]) => {
+    const gBytes = stagedBytes(g, g.data?.length ?? 0, dtype);
+    const indicesBytes = stagedBytes(idx, idx.data?.length ?? 0, idx.dtype);
+    const outBytes = outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;
+    return withBuffers(fn, gBytes, indicesBytes, outBytes, (gBuffer, iBuffer, outBuffer) => {
       const gPtr = g.pointer || gBuffer;
       const iPtr = idx.pointer || iBuffer;
       if (!g.pointer) copyIn(dtype.ArrayType, gPtr, g.data);
       if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
       const outPtr = outTarget?.pointer || outBuffer;
-      check(fn, Module.max_pool_backward(dtype.code, gPtr, iPtr, outPtr));
+      check(fn, ops.max_pool_backward(dtype.code, gPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
     });
   }
@@ -317,7 +345,7 @@ export function createArgpool(Module) {
     const a = args();
     writeShape(a, SLOT.SHAPE_A, shape);
     writePoolParams(a, params);
-    check(fn, Module.pool_output_shape(DTYPES[0].code));
+    check(fn, ops.pool_output_shape(DTYPES[0].code));
     return readShape(args(), SLOT.SHAPE_OUT);
   }
 
@@ -350,7 +378,7 @@ export function createArgpool(Module) {
     const type = options.indexType === undefined ? idx.dtype : parseIndexOptions(fn, { indexType: options.indexType }).type;
     const count = product(idx.shape);
     const bytes = count * Math.max(type.ArrayType.BYTES_PER_ELEMENT, 4);
-    return withBuffers(fn, [stagedBytes(idx, count, idx.dtype), bytes], ([inBuffer, outBuffer]) => {
+    return withBuffers(fn, stagedBytes(idx, count, idx.dtype), bytes, 0, (inBuffer, outBuffer) => {
       const inPtr = idx.pointer || inBuffer;
       if (!idx.pointer) copyIn(idx.dtype.ArrayType, inPtr, idx.data);
       const a = args();
@@ -359,7 +387,7 @@ export function createArgpool(Module) {
       a[SLOT.LAYOUT] = LAYOUT[layout];
       writeIndexSpec(a, from, idx.dtype.int64);
       writeIndexSpec(a, to, type.int64, true);
-      check(fn, Module.convert_indices(inPtr, outBuffer));
+      check(fn, ops.convert_indices(inPtr, outBuffer));
       return { data: copyOut(type.ArrayType, outBuffer, count), shape: idx.shape.slice() };
     });
   }

@@ -70,17 +70,24 @@ export function sameShape(a, b) {
 
 const SPATIAL_NAMES = ['L', 'H, W', 'D, H, W'];
 
+// `rank`: the spatial rank a function requires, or undefined for any of 1, 2 and 3.
+export function hasRank(shape, rank) {
+  return rank === undefined ? shape.length >= 3 && shape.length <= 5 : shape.length === rank + 2;
+}
+
+export function rankError(fn, name, shape, rank, layout) {
+  const expected = rank === undefined ? '3, 4 or 5 dimensions [N, C, ...spatial]'
+    : layout === 'NHWC' ? `${rank + 2} dimensions [N, ${SPATIAL_NAMES[rank - 1]}, C]`
+      : `${rank + 2} dimensions [N, C, ${SPATIAL_NAMES[rank - 1]}]`;
+  return new ArgpoolRangeError(`${fn}: ${name} must have ${expected}, got ${shape.length}: ${shapeString(shape)}`);
+}
+
 // Dims must be non-negative safe integers; the C++ layer checks what each dim may be.
 export function checkShape(fn, name, shape, rank, layout = 'NCHW') {
   if (!Array.isArray(shape)) {
     throw new ArgpoolTypeError(`${fn}: ${name} must be an array of integers, got ${describe(shape)}`);
   }
-  const expected = rank === undefined ? '3, 4 or 5 dimensions [N, C, ...spatial]'
-    : layout === 'NHWC' ? `${rank + 2} dimensions [N, ${SPATIAL_NAMES[rank - 1]}, C]`
-      : `${rank + 2} dimensions [N, C, ${SPATIAL_NAMES[rank - 1]}]`;
-  if (rank === undefined ? shape.length < 3 || shape.length > 5 : shape.length !== rank + 2) {
-    throw new ArgpoolRangeError(`${fn}: ${name} must have ${expected}, got ${shape.length}: ${shapeString(shape)}`);
-  }
+  if (!hasRank(shape, rank)) throw rankError(fn, name, shape, rank, layout);
   const copy = shape.slice();
   for (let i = 0; i < copy.length; ++i) {
     const d = copy[i];
@@ -226,7 +233,130 @@ function parsePadding(fn, options, rank, allowAuto) {
   return { padMode: PAD_MODE.pytorch, padBegin: padding, padEnd: padding };
 }
 
+// ---- cached parses -------------------------------------------------------------------------------
+// Parsing an options object costs more than pooling a small tensor, and callers often pass the same
+// object again and again. So an object parsed a second time (while it is among the last RECENT
+// objects parsed) gets its parse cached (WeakMap by the object) with a snapshot of what parsing
+// reads: the keys that for-in lists, the value of every option name and the elements of array
+// values. A cached parse is used only while the object still reads the same: a changed value or
+// array element, or an added or deleted key, sends the call through the full parse (which reports
+// errors as always) and replaces the entry. Only objects that cannot answer differently without
+// such a visible change are cached: plain objects (prototype Object.prototype or null) of data
+// properties whose values are primitives or plain arrays of primitives (a Proxy counts as the
+// object it presents). Objects used once (a fresh literal per call) are never snapshotted: that
+// would cost more than it saves.
+
+const RECENT = 8;
+// entries: options → { key (spatial rank, or the values shape for unpooling), snapshot, params };
+// recent: the last RECENT objects parsed without an entry (strong references, overwritten in turn).
+const newCache = () => ({ entries: new WeakMap(), recent: new Array(RECENT).fill(null), next: 0 });
+const poolCache = newCache();
+const unpoolCache = newCache();
+
+const isObject = (value) => (typeof value === 'object' && value !== null) || typeof value === 'function';
+
+// An array of its elements only (no holes, no extra properties), each a data property holding a primitive.
+function isPlainArray(array) {
+  if (Object.getPrototypeOf(array) !== Array.prototype || Reflect.ownKeys(array).length !== array.length + 1) return false;
+  for (let i = 0; i < array.length; ++i) {
+    const d = Object.getOwnPropertyDescriptor(array, i);
+    if (d === undefined || !('value' in d) || isObject(d.value)) return false;
+  }
+  return true;
+}
+
+// What parsing reads from `options`, or null if the object is not one the cache may keep.
+function snapshot(options) {
+  const proto = Object.getPrototypeOf(options);
+  if (proto !== Object.prototype && proto !== null) return null;
+  for (const key of Reflect.ownKeys(options)) {
+    const d = Object.getOwnPropertyDescriptor(options, key);
+    if (d === undefined || !('value' in d) || (isObject(d.value) && !(Array.isArray(d.value) && isPlainArray(d.value)))) return null;
+  }
+  const keys = [];
+  for (const key in options) keys.push(key);
+  const s = {
+    keys,
+    kernelSize: options.kernelSize, stride: options.stride, padding: options.padding, pads: options.pads,
+    autoPad: options.autoPad, dilation: options.dilation, ceilMode: options.ceilMode, returnIndices: options.returnIndices,
+    layout: options.layout, indexMode: options.indexMode, indexType: options.indexType, storageOrder: options.storageOrder,
+    includeBatchInIndex: options.includeBatchInIndex, outputSize: options.outputSize,
+    arrays: [], // the array values, and a copy of each one's elements
+    elements: [],
+  };
+  for (const value of [s.kernelSize, s.stride, s.padding, s.pads, s.dilation, s.outputSize]) {
+    if (Array.isArray(value)) {
+      s.arrays.push(value);
+      s.elements.push(value.slice());
+    }
+  }
+  return s;
+}
+
+// Whether `options` still reads as its snapshot (explicit reads: this runs on every cached call).
+function unchanged(options, s) {
+  let i = 0;
+  for (const key in options) if (key !== s.keys[i++]) return false;
+  if (i !== s.keys.length) return false;
+  if (options.kernelSize !== s.kernelSize || options.stride !== s.stride || options.padding !== s.padding ||
+    options.pads !== s.pads || options.autoPad !== s.autoPad || options.dilation !== s.dilation ||
+    options.ceilMode !== s.ceilMode || options.returnIndices !== s.returnIndices || options.layout !== s.layout ||
+    options.indexMode !== s.indexMode || options.indexType !== s.indexType || options.storageOrder !== s.storageOrder ||
+    options.includeBatchInIndex !== s.includeBatchInIndex || options.outputSize !== s.outputSize) return false;
+  for (let a = 0; a < s.arrays.length; ++a) if (!sameShape(s.arrays[a], s.elements[a])) return false;
+  return true;
+}
+
+// The cached entry of `options` if it still reads as when it was parsed, else undefined. Reading
+// can only throw for an object made odd since (say a revoked Proxy): the full parse then reports it.
+function lookup(cache, options) {
+  const entry = cache.entries.get(options);
+  try {
+    return entry !== undefined && unchanged(options, entry.snapshot) ? entry : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// After a successful full parse: (re)place the object's entry if it had one or was parsed recently.
+function remember(cache, options, key, params) {
+  if (cache.entries.has(options) || cache.recent.includes(options)) {
+    let s = null;
+    try {
+      s = snapshot(options);
+    } catch {
+      // a Proxy trap that throws: not cacheable, and the call itself succeeded
+    }
+    if (s !== null) cache.entries.set(options, { key, snapshot: s, params });
+    else cache.entries.delete(options);
+  } else {
+    cache.recent[cache.next] = options;
+    cache.next = (cache.next + 1) % RECENT;
+  }
+}
+
+// Pooling parameters for inputs of spatial rank `rank`. The result is shared: never modify it.
 export function parsePoolOptions(fn, options, rank) {
+  const entry = lookup(poolCache, options);
+  if (entry !== undefined && entry.key === rank) return entry.params;
+  const params = readPoolOptions(fn, options, rank);
+  remember(poolCache, options, rank, params);
+  return params;
+}
+
+// Unpooling parameters for `valuesShape` (a full outputSize is checked against its N and C). The
+// result is shared: never modify it.
+export function parseUnpoolOptions(fn, options, valuesShape) {
+  const entry = lookup(unpoolCache, options);
+  if (entry !== undefined && sameShape(entry.key, valuesShape)) return entry.params;
+  const params = readUnpoolOptions(fn, options, valuesShape);
+  remember(unpoolCache, options, valuesShape.slice(), params);
+  return params;
+}
+
+// ---- full parses -------------------------------------------------------------------------------
+
+function readPoolOptions(fn, options, rank) {
   checkOptions(fn, options, POOL_OPTIONS);
   const kernelSize = spatialParam(fn, 'kernelSize', options.kernelSize, rank);
   return {
@@ -249,7 +379,7 @@ export function parseTensorOptions(fn, options) {
   return { layout: parseLayout(fn, options), index: parseIndexOptions(fn, options) };
 }
 
-export function parseUnpoolOptions(fn, options, valuesShape) {
+function readUnpoolOptions(fn, options, valuesShape) {
   const rank = valuesShape.length - 2;
   checkOptions(fn, options, UNPOOL_OPTIONS);
   const kernelSize = spatialParam(fn, 'kernelSize', options.kernelSize, rank);

@@ -12,6 +12,7 @@ export class WasmTensor {
   #pointer;
   #length;
   #shape;
+  #dims;
   #dtype;
 
   /** @internal Created by `ap.tensor()`. */
@@ -20,6 +21,7 @@ export class WasmTensor {
     this.#pointer = pointer;
     this.#length = shape.reduce((a, b) => a * b, 1);
     this.#shape = Object.freeze(shape.slice());
+    this.#dims = this.#shape.slice(); // the same dims unfrozen: V8 reads frozen arrays' elements slowly
     this.#dtype = dtype;
   }
 
@@ -54,6 +56,9 @@ export class WasmTensor {
   }
 
   static dtypeOf(tensor) { return tensor.#dtype; }
+
+  /** @internal The shape for reading inside argpool (never handed out, never modified). */
+  static dimsOf(tensor) { return tensor.#dims; }
 }
 
 function disposedError(label) {
