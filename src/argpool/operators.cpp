@@ -136,6 +136,33 @@ void with_dtype(DType dtype, F f) {
   }
 }
 
+bool same_params(const PoolParams& a, const PoolParams& b) {
+  for (int i = 0; i < kMaxSpatialRank; ++i) {
+    if (a.kernel[i] != b.kernel[i] || a.stride[i] != b.stride[i] || a.pad_begin[i] != b.pad_begin[i] ||
+        a.pad_end[i] != b.pad_end[i] || a.dilation[i] != b.dilation[i]) {
+      return false;
+    }
+  }
+  return a.spatial_rank == b.spatial_rank && a.ceil_mode == b.ceil_mode && a.pad_mode == b.pad_mode &&
+         a.layout == b.layout;
+}
+
+// The last shape validation max_pool passed. A model pools the same shapes with the same
+// parameters call after call, and for small tensors validating costs more than pooling.
+struct PoolShapeMemo {
+  bool valid = false;
+  DType dtype = DType::kFloat32;
+  TensorShape input;
+  PoolParams params;
+  TensorShape output;
+  PoolGeometry geometry;
+
+  bool matches(DType d, const TensorShape& in, const PoolParams& p) const {
+    return valid && d == dtype && same_dims(input, in) && same_params(params, p);
+  }
+};
+thread_local PoolShapeMemo pool_memo;
+
 ScatterGeometry scatter_geometry(const TensorShape& source_logical, const TensorShape& target_logical) {
   ScatterGeometry s;
   s.batch = static_cast<size_t>(source_logical.batch());
@@ -168,8 +195,14 @@ Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& p
   }
   PoolGeometry g;
   TensorShape output_shape;
-  Result r = pool_output_shape(input_shape, params, dtype, &output_shape, &g);
-  if (!r.ok()) return r;
+  Result r;
+  if (!pool_memo.matches(dtype, input_shape, params)) {
+    if (!(r = pool_output_shape(input_shape, params, dtype, &output_shape, &g)).ok()) return r;
+    pool_memo = {true, dtype, input_shape, params, output_shape, g};
+  } else {
+    output_shape = pool_memo.output;
+    g = pool_memo.geometry;
+  }
   const TensorShape input_logical = to_logical(input_shape, params.layout);
   if (indices != nullptr && !(r = check_index_spec(index_spec, params.layout, input_logical)).ok()) return r;
   if (!max_pool_kernel_applies(kernel, dtype, params.layout, g)) {

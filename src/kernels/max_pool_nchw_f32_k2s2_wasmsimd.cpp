@@ -97,6 +97,28 @@ inline void window_max_exact(const float* p, TapLayout layout, v128_t origin, v1
   }
 }
 
+// One window in scalar code, for rows too narrow for a vector group (fewer than 4 full windows):
+// the taps in scan order with the reference rule `(v > best) || isnan(v)`.
+template <bool kWithIndices, bool kTwoRows, bool kTwoSlices>
+inline void window_scalar(const float* x, int32_t first, TapLayout layout, float* y, int32_t* yi) {
+  float best = x[first];
+  int32_t best_index = first;
+  for (int s = 0; s < (kTwoSlices ? 2 : 1); ++s) {
+    for (int r = 0; r < (kTwoRows ? 2 : 1); ++r) {
+      for (int c = 0; c < 2; ++c) {
+        const int32_t i = first + s * layout.slice + r * layout.row + c;
+        const float v = x[i];
+        if ((v > best) || (v != v)) {
+          best = v;
+          best_index = i;
+        }
+      }
+    }
+  }
+  *y = best;
+  if (kWithIndices) *yi = best_index;
+}
+
 // Outputs [0, full_end) of one output row, whose windows start at input offset `row` (first tap
 // of output 0). A last group overlapping the previous one rewrites identical outputs instead of
 // leaving up to 3 windows to the scalar path.
@@ -160,6 +182,11 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
         if (full_row(od, oh)) {
           pool_row<kWithIndices, false, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
           ow = full_end;
+        } else if (od * kd + kd <= in_d && oh * kh + kh <= in_h) {
+          for (; ow < full_end; ++ow) {
+            window_scalar<kWithIndices, kTwoRows, kTwoSlices>(x, row_start(od, oh) + static_cast<int32_t>(2 * ow), layout,
+                                                              &y[ow], kWithIndices ? &yi[ow] : &unused_index);
+          }
         }
         for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }
