@@ -82,6 +82,12 @@ test('bench --quick exits 0 and writes JSON with every expected row', () => {
       if (row.bound) assert.deepEqual(row.variants.map((v) => v.label), ['interleaved', 'two-passes'], key);
     }
     assert.match(result.stdout, /median ms/);
+    // The README/issue summary reads the same JSON.
+    const report = spawnSync(process.execPath, [new URL('../tools/bench/report.mjs', import.meta.url).pathname, out], { encoding: 'utf8' });
+    assert.equal(report.status, 0, report.stderr);
+    assert.match(report.stdout, /\| in cache \(hot\) \| A \| B \| C \| D \| E \| F \| G \| H \|/);
+    assert.match(report.stdout, /\| A with indices, zero-copy, hot: × bound \| [\d.]+× \| ≤ 1.15× \| (yes|no) \|/);
+    assert.match(report.stdout, /\| E typed arrays, µs per call \| [\d.]+ \| ≤ 1 \| (yes|no) \|/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
