@@ -137,22 +137,35 @@ int unpool_output_shape_abi(int dtype_code) {
   return finish(r);
 }
 
-int max_unpool_abi(int dtype_code, uintptr_t values, uintptr_t indices, uintptr_t output) {
-  DType dtype;
-  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
-  return finish(max_unpool(dtype, read_shape(kShapeA), read_shape(kShapeB), read_unpool_params(), read_index_spec(),
-                           reinterpret_cast<const void*>(values), reinterpret_cast<const void*>(indices),
-                           reinterpret_cast<void*>(output)));
+bool read_scatter_kernel(int kernel, ScatterKernelId* id) {
+  if (kernel < 0 || kernel >= kScatterKernelCount) {
+    g_last_error = "unknown kernel " + std::to_string(kernel);
+    return false;
+  }
+  *id = static_cast<ScatterKernelId>(kernel);
+  return true;
 }
 
-int max_pool_backward_abi(int dtype_code, uintptr_t grad, uintptr_t indices, uintptr_t grad_input) {
+int max_unpool_abi(int dtype_code, int kernel, uintptr_t values, uintptr_t indices, uintptr_t output) {
   DType dtype;
   if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  ScatterKernelId id;
+  if (!read_scatter_kernel(kernel, &id)) return static_cast<int>(Status::kUnsupported);
+  return finish(max_unpool(dtype, read_shape(kShapeA), read_shape(kShapeB), read_unpool_params(), read_index_spec(),
+                           reinterpret_cast<const void*>(values), reinterpret_cast<const void*>(indices),
+                           reinterpret_cast<void*>(output), id));
+}
+
+int max_pool_backward_abi(int dtype_code, int kernel, uintptr_t grad, uintptr_t indices, uintptr_t grad_input) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  ScatterKernelId id;
+  if (!read_scatter_kernel(kernel, &id)) return static_cast<int>(Status::kUnsupported);
   const PoolParams params = read_pool_params();
   return finish(max_pool_backward(dtype, read_shape(kShapeA), read_shape(kShapeB), read_shape(kShapeC),
                                   params.layout, g_args[kHasPoolParams] != 0 ? &params : nullptr,
                                   read_index_spec(), reinterpret_cast<const void*>(grad),
-                                  reinterpret_cast<const void*>(indices), reinterpret_cast<void*>(grad_input)));
+                                  reinterpret_cast<const void*>(indices), reinterpret_cast<void*>(grad_input), id));
 }
 
 int check_backward_abi(int dtype_code) {

@@ -41,3 +41,11 @@ export const KERNEL = Object.freeze({
   f32_nhwc_wasmsimd: 5,
   x8_wasmsimd: 6,
 });
+
+// Unpool / backward kernel ids (ScatterKernelId), for tests that force a kernel.
+export const SCATTER_KERNEL = Object.freeze({
+  auto: 0,
+  scalar: 1,
+  planewise: 2,
+  x32_2x2s2_wasmsimd: 3,
+});

@@ -3,7 +3,7 @@
 // C++ (src/argpool/shape.cpp); its error messages come back through `last_error()`.
 import { createAdapters } from './adapters.js';
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError, errorFromStatus } from './errors.js';
-import { KERNEL, LAYOUT, SLOT } from './abi.js';
+import { KERNEL, LAYOUT, SCATTER_KERNEL, SLOT } from './abi.js';
 import {
   DTYPE_BY_NAME, DTYPES, INDEX_TYPES, checkOptions, checkShape, checkTensor, describe, hasRank, parseIndexOptions,
   parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, rankError, sameShape, shapeString,
@@ -264,7 +264,7 @@ export function createArgpool(Module) {
     });
   }
 
-  function maxUnpoolImpl(fn, values, indices, options, rank, out) {
+  function maxUnpoolImpl(fn, values, indices, options, rank, out, kernel = SCATTER_KERNEL.auto) {
     const layout = layoutOf(options);
     const v = operand(fn, 'values', values, rank, 'values', layout);
     const idx = operand(fn, 'indices', indices, rank, 'indices', layout);
@@ -296,12 +296,12 @@ export function createArgpool(Module) {
       if (!v.pointer) copyIn(dtype.ArrayType, vPtr, v.data);
       if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
       const outPtr = outTarget?.pointer || outBuffer;
-      check(fn, ops.max_unpool(dtype.code, vPtr, iPtr, outPtr));
+      check(fn, ops.max_unpool(dtype.code, kernel, vPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
     });
   }
 
-  function maxPoolBackwardImpl(fn, gradOutput, indices, inputShape, options, rank, out) {
+  function maxPoolBackwardImpl(fn, gradOutput, indices, inputShape, options, rank, out, kernel = SCATTER_KERNEL.auto) {
     const layout = layoutOf(options);
     const g = operand(fn, 'gradOutput', gradOutput, rank, 'float', layout);
     const idx = operand(fn, 'indices', indices, rank, 'indices', layout);
@@ -333,7 +333,7 @@ export function createArgpool(Module) {
       if (!g.pointer) copyIn(dtype.ArrayType, gPtr, g.data);
       if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
       const outPtr = outTarget?.pointer || outBuffer;
-      check(fn, ops.max_pool_backward(dtype.code, gPtr, iPtr, outPtr));
+      check(fn, ops.max_pool_backward(dtype.code, kernel, gPtr, iPtr, outPtr));
       return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
     });
   }
@@ -450,8 +450,9 @@ export function createArgpool(Module) {
     dtypes: Object.freeze(DTYPES.map((d) => d.name)),
   };
   Object.assign(api, createAdapters(api));
-  // Not public API: lets the test suites and benchmarks run one chosen kernel or the
-  // memory-bound reference loop (tests/simd.test.mjs, tools/bench/).
+  // Not public API: lets the test suites and benchmarks run one chosen kernel (pooling, unpool or
+  // backward) or the memory-bound reference loop (tests/simd.test.mjs, tests/unpool-simd.test.mjs,
+  // tools/bench/).
   Object.defineProperty(api, '_internal', {
     enumerable: false,
     value: Object.freeze({
@@ -459,6 +460,16 @@ export function createArgpool(Module) {
       maxPool(input, options, kernelName, out) {
         if (!Object.hasOwn(KERNEL, kernelName)) throw new ArgpoolTypeError(`unknown kernel ${kernelName}`);
         return maxPoolImpl('maxPool', input, options, undefined, out, KERNEL[kernelName]);
+      },
+      scatterKernels: Object.keys(SCATTER_KERNEL),
+      maxUnpool(values, indices, options, kernelName, out) {
+        if (!Object.hasOwn(SCATTER_KERNEL, kernelName)) throw new ArgpoolTypeError(`unknown kernel ${kernelName}`);
+        return maxUnpoolImpl('maxUnpool', values, indices, options, undefined, out, SCATTER_KERNEL[kernelName]);
+      },
+      maxPoolBackward(gradOutput, indices, inputShape, options, kernelName, out) {
+        if (!Object.hasOwn(SCATTER_KERNEL, kernelName)) throw new ArgpoolTypeError(`unknown kernel ${kernelName}`);
+        return maxPoolBackwardImpl('maxPoolBackward', gradOutput, indices, inputShape, options, undefined, out,
+          SCATTER_KERNEL[kernelName]);
       },
       // pattern: 'interleaved' (default) or 'two-passes'; see src/kernels/memory_bound_f32_wasmsimd.cpp.
       memoryBound(input, values, indices, pattern = 'interleaved') {

@@ -21,6 +21,16 @@ enum class MaxPoolKernelId : int {
 };
 constexpr int kMaxPoolKernelCount = 7;
 
+// Which unpool / backward (scatter) kernel to run; as MaxPoolKernelId, kAuto picks the fastest
+// applicable one and the others exist so that tests can compare them with the scalar reference.
+enum class ScatterKernelId : int {
+  kAuto = 0,
+  kScalar = 1,
+  kPlanewise = 2,  // any dtype, layout and geometry
+  k2x2s2Simd = 3,  // wasm SIMD; NCHW, 2D planes; unpool of 4-byte dtypes, backward of float32
+};
+constexpr int kScatterKernelCount = 4;
+
 // values and indices have the shape given by pool_output_shape(); `indices` may be null (values
 // only), else it holds count * (int64 ? 8 : 4) bytes.
 Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const IndexSpec& index_spec,
@@ -30,12 +40,13 @@ Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& p
 // own (n, c) plane of the output, in the convention `index_spec`.
 Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShape& indices_shape,
                   const UnpoolParams& params, const IndexSpec& index_spec, const void* values, const void* indices,
-                  void* output);
+                  void* output, ScatterKernelId kernel = ScatterKernelId::kAuto);
 
 // grad_input has `input_shape`; `params`, when given, must pool `input_shape` to the gradient's shape.
 Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
                          const TensorShape& input_shape, Layout layout, const PoolParams* params,
-                         const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input);
+                         const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input,
+                         ScatterKernelId kernel = ScatterKernelId::kAuto);
 
 // The shape checks of max_pool_backward alone, so that callers can validate before allocating.
 Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,

@@ -72,6 +72,11 @@ struct ScatterGeometry {
   size_t channels = 0;
   size_t in_plane = 0;   // elements per plane of the values / gradient
   size_t out_plane = 0;  // elements per plane of the result
+  // Rows and columns of both planes when they are 2D (every spatial dimension before the last two
+  // is 1 in both, rank >= 2): in_h * in_w == in_plane, out_h * out_w == out_plane. Else all 0.
+  int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
+
+  bool planes_2d() const { return in_h > 0 && out_h > 0; }
 };
 
 // Zero-fills `output` and writes each value at its per-plane index; for duplicate indices the
@@ -84,5 +89,34 @@ void max_unpool_scalar(const ScatterGeometry& geometry, const T* values, const i
 template <typename T, Layout kLayout>
 void max_pool_backward_scalar(const ScatterGeometry& geometry, const T* grad_output, const int32_t* indices,
                               T* grad_input);
+
+// The same results as the two scalar references, bit for bit (the same writes and additions, in
+// the same order, written as in the references), in fewer instructions: per plane
+// (NCHW) or image (NHWC), an aligned 16-byte zero fill (wasm), then the scatter of that plane,
+// unrolled by 4 with constant offsets (which V8 folds into the addressing). Any geometry, any
+// indices that passed validation.
+template <typename T, Layout kLayout>
+void max_unpool_planewise(const ScatterGeometry& geometry, const T* values, const int32_t* indices, T* output);
+template <typename T, Layout kLayout>
+void max_pool_backward_planewise(const ScatterGeometry& geometry, const T* grad_output, const int32_t* indices,
+                                 T* grad_input);
+
+#ifdef __wasm_simd128__
+// NCHW, 2D planes (geometry.planes_2d()), the windows of a 2x2 stride-2 pooling without padding:
+// pooled row i produces output rows 2i and 2i + 1 directly, each written once, as
+// `value & (index == tap)` for the 4 taps of each window; rows and columns outside every window
+// (an outputSize beyond the default) are zeroed. A plane holding any index outside its own window
+// (indices of another pooling, repeated or arbitrary ones) is redone in full by the planewise
+// kernel (the fast path gives the plane up after the first pooled row holding one), so the results
+// always equal the scalar references bit for bit, duplicates included.
+// T: any 4-byte type (float, int32_t; values are moved as bits).
+template <typename T>
+void max_unpool_nchw_x32_2x2s2_wasmsimd(const ScatterGeometry& geometry, const T* values, const int32_t* indices,
+                                        T* output);
+// The same for the backward pass of such a pooling (windows do not overlap): each hit cell gets
+// +0 + gradient, exactly the reference's single addition to its zeroed cell.
+void max_pool_backward_nchw_f32_2x2s2_wasmsimd(const ScatterGeometry& geometry, const float* grad_output,
+                                               const int32_t* indices, float* grad_input);
+#endif
 
 }  // namespace argpool

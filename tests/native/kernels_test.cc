@@ -1,11 +1,13 @@
-// The scalar reference kernels against an independent brute force, and the operator layer's
-// index checks. (The wasm SIMD kernels are compared with the scalar one in tests/simd.test.mjs.)
+// The scalar reference kernels against an independent brute force, the portable scatter kernels
+// against the scalar ones, and the operator layer's index checks. (The wasm SIMD kernels are
+// compared with the scalar ones in tests/simd.test.mjs and tests/unpool-simd.test.mjs.)
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <type_traits>
 #include <vector>
 
 #include "argpool/operators.h"
@@ -48,6 +50,15 @@ void brute_force(const TensorShape& in, const PoolParams& p, const TensorShape& 
 
 template <typename T>
 bool same_bits(T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }
+
+template <typename T>
+bool same_nan(T a, T b) {
+  if constexpr (std::is_floating_point<T>::value) {
+    return std::isnan(a) && std::isnan(b);
+  } else {
+    return false;
+  }
+}
 
 template <typename T>
 void check_random_cases(DType dtype, uint32_t seed) {
@@ -153,6 +164,101 @@ TEST(MaxPoolBackward, OverlappingWindowsAccumulate) {
   EXPECT_EQ(out[1], 0.75);
   EXPECT_EQ(out[2], 0);
   EXPECT_EQ(out[3], 2);
+}
+
+// The planewise scatter kernels (and kAuto, which is planewise in a native build) against the
+// scalar references, bit for bit: random shapes, both layouts, random indices (duplicates galore),
+// NaN payloads. The results go into buffers poisoned with 0xA5 bytes, so a missed cell shows.
+template <typename T>
+void check_scatter_kernels(DType dtype, uint32_t seed, bool backward) {
+  std::mt19937 rng(seed);
+  auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const ScatterKernelId kernels[] = {ScatterKernelId::kPlanewise, ScatterKernelId::kAuto};
+  for (int iter = 0; iter < 300; ++iter) {
+    const Layout layout = uniform(0, 1) ? Layout::kNHWC : Layout::kNCHW;
+    TensorShape small, large;  // logical: the values / gradient and the unpooled / input shape
+    small.spatial_rank = large.spatial_rank = uniform(1, 3);
+    small.dims[0] = large.dims[0] = uniform(1, 2);
+    small.dims[1] = large.dims[1] = uniform(1, 4);
+    int64_t count = small.dims[0] * small.dims[1], plane = 1;
+    UnpoolParams u;
+    u.spatial_rank = small.spatial_rank;
+    u.layout = layout;
+    for (int i = 0; i < small.spatial_rank; ++i) {
+      small.dims[2 + i] = uniform(1, 6);
+      u.kernel[i] = uniform(1, 3);
+      u.stride[i] = uniform(1, 3);
+      large.dims[2 + i] = (small.dims[2 + i] - 1) * u.stride[i] + u.kernel[i];
+      count *= small.dims[2 + i];
+      plane *= large.dims[2 + i];
+    }
+    auto physical = [&](const TensorShape& logical) {
+      if (layout == Layout::kNCHW) return logical;
+      TensorShape t = logical;
+      for (int i = 0; i < logical.spatial_rank; ++i) t.dims[1 + i] = logical.dims[2 + i];
+      t.dims[1 + logical.spatial_rank] = logical.channels();
+      return t;
+    };
+    const TensorShape small_physical = physical(small), large_physical = physical(large);
+    const int targets = uniform(1, static_cast<int>(plane));  // few targets: many duplicates
+    std::vector<int32_t> indices(count);
+    for (auto& index : indices) index = uniform(0, targets - 1);
+    std::vector<T> source(count);
+    for (auto& v : source) {
+      const int pick = uniform(0, 9);
+      if (std::is_floating_point<T>::value && pick == 0) {
+        v = std::numeric_limits<T>::quiet_NaN();
+        unsigned char* b = reinterpret_cast<unsigned char*>(&v);
+        b[0] = static_cast<unsigned char>(uniform(1, 255));  // a payload
+        if (uniform(0, 1)) b[sizeof(T) - 1] |= 0x80;         // and a sign
+      } else if (std::is_floating_point<T>::value && pick == 1) {
+        v = -T(0);
+      } else {
+        v = static_cast<T>(uniform(-100, 100));
+      }
+    }
+    const size_t out_count = static_cast<size_t>(plane * large.dims[0] * large.dims[1]);
+    auto run = [&](ScatterKernelId kernel, std::vector<T>* out) {
+      out->assign(out_count, T(0));
+      std::memset(out->data(), 0xa5, out_count * sizeof(T));
+      if (backward) {
+        return max_pool_backward(dtype, small_physical, small_physical, large_physical, layout, nullptr, IndexSpec{},
+                                 source.data(), indices.data(), out->data(), kernel);
+      }
+      return max_unpool(dtype, small_physical, small_physical, u, IndexSpec{}, source.data(), indices.data(),
+                        out->data(), kernel);
+    };
+    std::vector<T> expected, actual;
+    ASSERT_TRUE(run(ScatterKernelId::kScalar, &expected).ok());
+    for (const ScatterKernelId kernel : kernels) {
+      const Result r = run(kernel, &actual);
+      ASSERT_TRUE(r.ok()) << r.message;
+      for (size_t i = 0; i < out_count; ++i) {
+        // NaN + NaN keeps one operand's payload (x86: the first's), and which operand comes first
+        // is the compiler's choice for each `+=`: natively only "NaN" is compared for sums. The
+        // wasm build, the product, is checked bit for bit in tests/unpool-simd.test.mjs.
+        if (backward && same_nan(actual[i], expected[i])) continue;
+        ASSERT_TRUE(same_bits(actual[i], expected[i]))
+            << "kernel " << static_cast<int>(kernel) << " element " << i << " iteration " << iter << ": " << actual[i]
+            << " vs " << expected[i];
+      }
+    }
+    // The wasm SIMD kernel does not exist natively.
+    EXPECT_EQ(run(ScatterKernelId::k2x2s2Simd, &actual).status, Status::kUnsupported);
+  }
+}
+
+TEST(ScatterKernels, PlanewiseUnpoolEqualsScalar) {
+  check_scatter_kernels<float>(DType::kFloat32, 101, false);
+  check_scatter_kernels<double>(DType::kFloat64, 102, false);
+  check_scatter_kernels<int8_t>(DType::kInt8, 103, false);
+  check_scatter_kernels<uint16_t>(DType::kUint16, 104, false);
+  check_scatter_kernels<int32_t>(DType::kInt32, 105, false);
+}
+
+TEST(ScatterKernels, PlanewiseBackwardEqualsScalar) {
+  check_scatter_kernels<float>(DType::kFloat32, 106, true);
+  check_scatter_kernels<double>(DType::kFloat64, 107, true);
 }
 
 }  // namespace
