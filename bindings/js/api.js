@@ -114,7 +114,8 @@ export function createArgpool(Module) {
   }
 
   function malloc(fn, bytes) {
-    const pointer = bytes <= MAX_ALLOCATION ? Module._malloc(Math.max(bytes, 16)) : 0;
+    // 16-byte aligned (malloc gives 8): the kernels' 16-byte vector stores are much faster aligned.
+    const pointer = bytes <= MAX_ALLOCATION ? Module._memalign(16, Math.max(bytes, 16)) : 0;
     if (!pointer) {
       throw new ArgpoolError(`${fn}: cannot allocate ${bytes} bytes of wasm memory (the module is limited to 2 GiB)`,
         'ARGPOOL_OUT_OF_MEMORY');
