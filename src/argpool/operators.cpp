@@ -327,12 +327,13 @@ Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShap
   const TensorShape values_logical = to_logical(values_shape, params.layout);
   const TensorShape out_logical = to_logical(out, params.layout);
   if (!(r = check_index_spec(index_spec, params.layout, out_logical)).ok()) return r;
+  // Loading the indices also bounds the values' plane, which scatter_geometry() multiplies out.
+  PlaneIndices plane;
+  if (!(r = plane.load(index_spec, params.layout, out_logical, values_logical, indices, "output")).ok()) return r;
   const ScatterGeometry s = scatter_geometry(values_logical, out_logical);
   if (!scatter_kernel_applies(kernel, dtype, params.layout, s, /*backward=*/false)) {
     return refuse_scatter_kernel(kernel);
   }
-  PlaneIndices plane;
-  if (!(r = plane.load(index_spec, params.layout, out_logical, values_logical, indices, "output")).ok()) return r;
   if (kernel == ScatterKernelId::kAuto) {
     const bool windows_2x2s2 =
         suits_2x2s2(s) && last_two_dims_are(params.kernel, params.stride, params.pad_begin, params.pad_end,
@@ -384,10 +385,11 @@ Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const Tenso
   if (!r.ok()) return r;
   const TensorShape grad_logical = to_logical(grad_shape, layout), input_logical = to_logical(input_shape, layout);
   if (!(r = check_index_spec(index_spec, layout, input_logical)).ok()) return r;
-  const ScatterGeometry s = scatter_geometry(grad_logical, input_logical);
-  if (!scatter_kernel_applies(kernel, dtype, layout, s, /*backward=*/true)) return refuse_scatter_kernel(kernel);
+  // Loading the indices also bounds the gradient's plane, which scatter_geometry() multiplies out.
   PlaneIndices plane;
   if (!(r = plane.load(index_spec, layout, input_logical, grad_logical, indices, "input")).ok()) return r;
+  const ScatterGeometry s = scatter_geometry(grad_logical, input_logical);
+  if (!scatter_kernel_applies(kernel, dtype, layout, s, /*backward=*/true)) return refuse_scatter_kernel(kernel);
   if (kernel == ScatterKernelId::kAuto) {
     // Without pooling parameters the shapes alone decide; the kernel gives a plane up at its first
     // pooled row with an index outside the 2x2 windows (e.g. a 3x3 stride-2 pooling's), so

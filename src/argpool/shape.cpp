@@ -337,6 +337,7 @@ Result unpool_output_shape(const TensorShape& values, const UnpoolParams& p, DTy
   if (!r.ok()) return r;
   if (!(r = validate_tensor_shape(values, "values.shape", dtype)).ok()) return r;
   const TensorShape in = to_logical(values, p.layout);
+  if (!(r = check_plane(values, in, "values.shape")).ok()) return r;
   if (p.spatial_rank != in.spatial_rank) {
     return invalid("options have " + str(p.spatial_rank) + " spatial dimensions but values.shape " +
                    format_shape(values) + " has " + str(in.spatial_rank));
@@ -385,6 +386,8 @@ Result backward_input_shape(const TensorShape& grad_output, const TensorShape& i
   if (!(r = validate_tensor_shape(input_shape, "inputShape", dtype)).ok()) return r;
   const TensorShape g = to_logical(grad_output, layout), in = to_logical(input_shape, layout);
   if (!(r = check_plane(input_shape, in, "inputShape")).ok()) return r;
+  // Bounded too, so that its plane size can be multiplied out (an empty batch passes the memory check).
+  if (!(r = check_plane(grad_output, g, "gradOutput.shape")).ok()) return r;
   if (in.spatial_rank != g.spatial_rank || in.batch() != g.batch() || in.channels() != g.channels()) {
     return invalid("inputShape " + format_shape(input_shape) + " must have the rank, N and C of gradOutput.shape " +
                    format_shape(grad_output));

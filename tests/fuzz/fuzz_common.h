@@ -480,6 +480,7 @@ inline Expect expect_unpool(const TensorShape& values, const UnpoolParams& p, DT
   Expect e = expect_tensor_shape(values, dtype);
   if (!e.ok()) return e;
   TensorShape v = logical_of(values, p.layout);
+  if (!(e = expect_plane(v)).ok()) return e;  // values' planes are bounded like the input's
   if (p.spatial_rank != v.spatial_rank) return Expect::Invalid();
   const int rank = v.spatial_rank;
   for (int i = 0; i < rank; ++i) {

@@ -90,6 +90,7 @@ void backward(const TensorShape& grad, const TensorShape& indices, const TensorS
   Expect eb = expect_tensor_shape(grad, dtype);
   if (eb.ok()) eb = expect_tensor_shape(input, dtype);
   if (eb.ok()) eb = expect_plane(logical_of(input, layout));
+  if (eb.ok()) eb = expect_plane(logical_of(grad, layout));  // bounded so that it can be multiplied out
   if (eb.ok()) {
     const TensorShape g = logical_of(grad, layout), in = logical_of(input, layout);
     if (g.spatial_rank != in.spatial_rank || g.dims[0] != in.dims[0] || g.dims[1] != in.dims[1]) eb = Expect::Invalid();

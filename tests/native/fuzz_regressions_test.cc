@@ -265,5 +265,23 @@ TEST(FuzzRegressions, ConvertIndicesNeverTruncates) {
   }
 }
 
+// With N = 0 no memory is needed, so a gradient (or values) shape with planes of (2^31-1)^3
+// elements passed validation and overflowed when its plane size was multiplied out.
+TEST(FuzzRegressions, EmptyBatchWithHugeGradientPlanes) {
+  const TensorShape grad = shape({0, 1, kBig, kBig, kBig});
+  expect_failure(backward_input_shape(grad, shape({0, 1, 4, 4, 4}), Layout::kNCHW, DType::kFloat32),
+                 Status::kInvalidArgument);
+  IndexSpec global;
+  global.mode = IndexMode::kGlobal;
+  expect_failure(max_pool_backward(DType::kFloat32, grad, grad, shape({0, 1, 4, 4, 4}), Layout::kNCHW, nullptr, global,
+                                   nullptr, nullptr, nullptr),
+                 Status::kInvalidArgument);
+  UnpoolParams u;
+  u.spatial_rank = 3;
+  for (int i = 0; i < 3; ++i) u.kernel[i] = u.stride[i] = 1;
+  TensorShape out;
+  expect_failure(unpool_output_shape(grad, u, DType::kFloat32, &out), Status::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace argpool
