@@ -455,3 +455,42 @@ test('a cached call after memory growth writes its arguments into the new memory
   assert.ok(checkPool(input, options));
   for (const t of [x, out2.values, out2.indices, out3.values, out3.indices]) t.dispose();
 });
+
+// maxPool skips re-staging its parameters when the argument block still holds them; every other
+// operation uses the same block, so each is interleaved here between zero-copy calls with one
+// reused options object, whose results must stay those of a fresh literal.
+test('staged pooling parameters survive no other operation: unpool, backward, outputShape, convertIndices, other options', () => {
+  const random = rng(77);
+  const shape = [1, 2, 6, 8];
+  const options = { kernelSize: 3, stride: 2, padding: 1, ceilMode: true };
+  const other = { kernelSize: 2, stride: 1 };
+  const data = specialValues(random, Float32Array, shape.reduce((a, b) => a * b, 1), { nan: false });
+  const x = ap.tensor(shape, 'float32', data);
+  const outShape = ap.outputShape(shape, options);
+  const out = { values: ap.tensor(outShape, 'float32'), indices: ap.tensor(outShape, 'int32') };
+  const expected = ap.maxPool({ data, shape }, literal(options));
+  const pooled = ap.maxPool({ data, shape }, { kernelSize: 2, stride: 2 });
+  const interleaved = [
+    () => ap.maxUnpool(pooled.values, pooled.indices, { kernelSize: 2, stride: 2, outputSize: [6, 8] }),
+    () => ap.maxPoolBackward(pooled.values, pooled.indices, shape, { kernelSize: 2, stride: 2 }),
+    () => ap.outputShape([1, 1, 9, 9], { kernelSize: 4, stride: 3, padding: 2 }),
+    () => ap.convertIndices(pooled.indices, { from: 'plane', to: 'global', inputShape: shape }),
+    () => ap.maxPool(x, other),
+    () => ap.maxPool(x, { ...options, returnIndices: false }),
+    () => ap.onnx.maxPool({ data, shape }, { kernel_shape: [2, 2], pads: [0, 1, 1, 0] }),
+  ];
+  try {
+    for (const between of interleaved) {
+      for (let i = 0; i < REPEAT; ++i) {
+        out.values.data.fill(NaN);
+        out.indices.data.fill(-1);
+        ap.maxPool(x, options, out);
+        assert.deepEqual(contents(out.values.data), contents(expected.values.data), String(between));
+        assert.deepEqual(contents(out.indices.data), contents(expected.indices.data), String(between));
+        between();
+      }
+    }
+  } finally {
+    [x, out.values, out.indices].forEach((t) => t.dispose());
+  }
+});

@@ -68,9 +68,27 @@ export function createArgpool(Module) {
     return view;
   }
 
+  // The parsed pooling parameters whose values (and index spec) the argument block holds, written
+  // by the last maxPool call; any other use of the block forgets them (see poolArgs()).
+  let stagedPoolParams = null;
+
   function args() {
+    stagedPoolParams = null;
     heap(Float64Array);
     return views.args;
+  }
+
+  // The argument block with `params` staged, written only when the block holds something else:
+  // a loop of identical small calls skips ~25 stores per call.
+  function poolArgs(params) {
+    heap(Float64Array);
+    const a = views.args;
+    if (stagedPoolParams !== params) {
+      writePoolParams(a, params);
+      writeIndexSpec(a, params.index, params.index.type.int64);
+      stagedPoolParams = params;
+    }
+    return a;
   }
 
   function writeShape(a, slot, shape) {
@@ -181,8 +199,11 @@ export function createArgpool(Module) {
 
   // An output given by the caller: a WasmTensor (written in place) or a plain { data, shape }
   // (written by copy), with exactly the expected shape and dtype.
-  function target(fn, name, tensor, shape, dtype, inputs) {
-    if (inputs.includes(tensor)) throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs`);
+  // `input0` and `input1` (or undefined): the call's inputs, which an output must not alias.
+  function target(fn, name, tensor, shape, dtype, input0, input1) {
+    if (tensor === input0 || (input1 !== undefined && tensor === input1)) {
+      throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs`);
+    }
     if (tensor instanceof WasmTensor) {
       const pointer = WasmTensor.pointerFor(tensor, owner, name);
       if (tensor.dtype !== dtype.name || !sameShape(WasmTensor.dimsOf(tensor), shape)) {
@@ -239,14 +260,16 @@ export function createArgpool(Module) {
     checkOut(fn, out);
     const { dtype } = x;
     const indexType = params.index.type;
-    const a = args();
-    writeShape(a, SLOT.SHAPE_A, x.shape);
-    writePoolParams(a, params);
-    writeIndexSpec(a, params.index, indexType.int64);
+    writeShape(poolArgs(params), SLOT.SHAPE_A, x.shape);
     const { shape, count } = outputShapeOf(fn, lastPoolShape, ops.pool_output_shape, params, x);
-    const valuesTarget = out === undefined ? null : target(fn, 'out.values', out.values, shape, dtype, [input]);
+    const valuesTarget = out === undefined ? null : target(fn, 'out.values', out.values, shape, dtype, input);
     const indicesTarget = out === undefined || !params.returnIndices ? null
-      : target(fn, 'out.indices', out.indices, shape, indexType, [input, out.values]);
+      : target(fn, 'out.indices', out.indices, shape, indexType, input, out.values);
+    if (x.pointer && valuesTarget?.pointer && (!params.returnIndices || indicesTarget.pointer)) {
+      // All in wasm memory already (the zero-copy case): nothing to stage or deliver.
+      check(fn, ops.max_pool(dtype.code, kernel, x.pointer, valuesTarget.pointer, params.returnIndices ? indicesTarget.pointer : 0));
+      return out;
+    }
     const inBytes = stagedBytes(x, x.data?.length ?? 0, dtype);
     const valuesBytes = valuesTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;
     const indicesBytes = !params.returnIndices || indicesTarget?.pointer ? 0 : count * indexType.ArrayType.BYTES_PER_ELEMENT;
@@ -287,7 +310,7 @@ export function createArgpool(Module) {
     a[SLOT.LAYOUT] = LAYOUT[params.layout];
     writeIndexSpec(a, params.index, idx.dtype.int64);
     const { shape, count } = outputShapeOf(fn, lastUnpoolShape, ops.unpool_output_shape, params, v);
-    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [values, indices]);
+    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, values, indices);
     const vBytes = stagedBytes(v, v.data?.length ?? 0, dtype);
     const indicesBytes = stagedBytes(idx, idx.data?.length ?? 0, idx.dtype);
     const outBytes = outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;
@@ -324,7 +347,7 @@ export function createArgpool(Module) {
     stage();
     check(fn, ops.check_backward(dtype.code)); // shapes first: nothing is allocated for a bad call
     const count = product(shape);
-    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, [gradOutput, indices]);
+    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, gradOutput, indices);
     const gBytes = stagedBytes(g, g.data?.length ?? 0, dtype);
     const indicesBytes = stagedBytes(idx, idx.data?.length ?? 0, idx.dtype);
     const outBytes = outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;

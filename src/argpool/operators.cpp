@@ -284,16 +284,14 @@ Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& p
   if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= kDTypeCount) {
     return Result::Error(Status::kInvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)));
   }
-  PoolGeometry g;
-  TensorShape output_shape;
   Result r;
   if (!pool_memo.matches(dtype, input_shape, params)) {
-    if (!(r = pool_output_shape(input_shape, params, dtype, &output_shape, &g)).ok()) return r;
-    pool_memo = {true, dtype, input_shape, params, output_shape, g};
-  } else {
-    output_shape = pool_memo.output;
-    g = pool_memo.geometry;
+    PoolShapeMemo m{true, dtype, input_shape, params, {}, {}};
+    if (!(r = pool_output_shape(input_shape, params, dtype, &m.output, &m.geometry)).ok()) return r;
+    pool_memo = m;
   }
+  const TensorShape& output_shape = pool_memo.output;
+  const PoolGeometry& g = pool_memo.geometry;
   const TensorShape input_logical = to_logical(input_shape, params.layout);
   if (indices != nullptr && !(r = check_index_spec(index_spec, params.layout, input_logical)).ok()) return r;
   if (!max_pool_kernel_applies(kernel, dtype, params.layout, g)) {
