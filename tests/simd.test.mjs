@@ -127,6 +127,12 @@ test('SIMD kernels equal scalar on larger planes (many vector groups per row)', 
     compare('f32_k2s2_wasmsimd', x, optionSets[0], `[${shape}]`);
     compare('f32_3x3s2p1_wasmsimd', x, optionSets[1], `[${shape}]`);
   }
+  // Rows wider than the 3x3s2p1 kernel's reuse buffer (256 groups of 4) recompute shared rows.
+  for (const shape of [[1, 2, 7, 2100], [1, 1, 6, 2056]]) {
+    const x = input(random, shape);
+    compare('f32_3x3s2p1_wasmsimd', x, optionSets[1], `[${shape}]`);
+    compare('f32_3x3s2p1_wasmsimd', x, { ...optionSets[1], ceilMode: true }, `[${shape}] ceil`);
+  }
   for (const shape of [[2, 3, 1001], [1, 4, 9, 20, 37], [2, 2, 8, 16, 16]]) {
     const x = input(random, shape);
     compare('f32_k2s2_wasmsimd', x, { kernelSize: 2, stride: 2 }, `[${shape}]`);

@@ -89,17 +89,33 @@ inline Partial merge(Partial a, Partial b, v128_t distance) {
   return r;
 }
 
+// Vertically adjacent windows share a row (stride 2, height 3): an output row's last input row,
+// 2*oh+1, is the next one's first. Its partial is kept per column group and reused, saving a third
+// of the row work; rows wider than kCarryGroups groups simply recompute it.
+constexpr int64_t kCarryGroups = 256;
+
+struct RowCarry {
+  Partial* slots;  // one per column group (the overlapping last group has its own)
+  bool use;        // the first row's partials are in `slots`
+  bool keep;       // store the last row's partials in `slots`
+};
+
 // Four outputs starting at column group g over `rows` (1 to 3) input rows from row0.
 template <bool kWithIndices, bool kFirstGroup>
 inline void pool_group_fast(const float* x, int64_t row0, int64_t rows, int64_t in_w, v128_t row_distance, int64_t g,
-                            float* y, int32_t* yi, v128_t* nan_sum) {
+                            float* y, int32_t* yi, v128_t* nan_sum, const RowCarry& carry, Partial* slot) {
   const float* r = x + row0 + 2 * g;
-  Partial w = row_max<kWithIndices>(load_row<kFirstGroup>(r), nan_sum);
-  if (rows > 1) w = merge<kWithIndices>(w, row_max<kWithIndices>(load_row<kFirstGroup>(r + in_w), nan_sum), row_distance);
-  if (rows > 2) {
-    w = merge<kWithIndices>(w, row_max<kWithIndices>(load_row<kFirstGroup>(r + 2 * in_w), nan_sum),
-                            wasm_i32x4_add(row_distance, row_distance));
+  Partial w = carry.use ? *slot : row_max<kWithIndices>(load_row<kFirstGroup>(r), nan_sum);
+  Partial last = w;
+  if (rows > 1) {
+    last = row_max<kWithIndices>(load_row<kFirstGroup>(r + in_w), nan_sum);
+    w = merge<kWithIndices>(w, last, row_distance);
   }
+  if (rows > 2) {
+    last = row_max<kWithIndices>(load_row<kFirstGroup>(r + 2 * in_w), nan_sum);
+    w = merge<kWithIndices>(w, last, wasm_i32x4_add(row_distance, row_distance));
+  }
+  if (carry.keep) *slot = last;
   wasm_v128_store(&y[g], w.max);
   if (kWithIndices) {
     const v128_t origin = wasm_i32x4_add(wasm_i32x4_splat(static_cast<int32_t>(row0 + 2 * g - 1)), wasm_i32x4_make(0, 2, 4, 6));
@@ -115,20 +131,21 @@ inline void pool_group_fast(const float* x, int64_t row0, int64_t rows, int64_t 
 // one rewrites identical outputs.
 template <bool kWithIndices, bool kExact>
 void pool_row(const float* x, int64_t row0, int64_t rows, int64_t in_w, int64_t full_end, float* y, int32_t* yi,
-              v128_t* nan_sum) {
+              v128_t* nan_sum, const RowCarry& carry) {
   const v128_t row_distance = wasm_i32x4_splat(static_cast<int32_t>(in_w));
-  auto group = [&](auto first_group, int64_t g) {
+  auto group = [&](auto first_group, int64_t g, int64_t slot) {
     constexpr bool kFirst = decltype(first_group)::value;
     if (kExact) {
       pool_group_exact<kWithIndices, kFirst>(x, row0, rows, in_w, g, y, yi);
     } else {
-      pool_group_fast<kWithIndices, kFirst>(x, row0, rows, in_w, row_distance, g, y, yi, nan_sum);
+      pool_group_fast<kWithIndices, kFirst>(x, row0, rows, in_w, row_distance, g, y, yi, nan_sum, carry,
+                                            carry.slots + slot);
     }
   };
-  group(std::true_type{}, 0);
+  group(std::true_type{}, 0, 0);
   int64_t o = 4;
-  for (; o + 4 <= full_end; o += 4) group(std::false_type{}, o);
-  if (o < full_end) group(std::false_type{}, full_end - 4);
+  for (; o + 4 <= full_end; o += 4) group(std::false_type{}, o, o / 4);
+  if (o < full_end) group(std::false_type{}, full_end - 4, o / 4);
 }
 
 template <bool kWithIndices>
@@ -144,6 +161,8 @@ void pool_3by3s2p1(const PoolGeometry& g, const float* input, float* values, int
   // starting at g reads columns 2g-1 .. 2g+7; for g = 0, column -1 is padding (-inf).
   const int64_t full_end = std::min<int64_t>(out_w, in_w / 2);
   const bool simd_rows = full_end >= 4;
+  Partial slots[kCarryGroups + 1];
+  const bool carry_fits = full_end / 4 + 1 <= kCarryGroups;
 
   for (size_t p = 0; p < g.planes; ++p) {
     const float* x = input + p * in_plane;
@@ -152,12 +171,16 @@ void pool_3by3s2p1(const PoolGeometry& g, const float* input, float* values, int
     v128_t nan_sum = wasm_f32x4_splat(0);
     // Output row r = (od, oh) reads input rows 2*oh-1 .. 2*oh+1, clipped: padded rows are simply
     // not scanned.
+    bool carried = false;  // the previous output row kept its last row (2*oh-1 now) in `slots`
     auto run_row = [&](int64_t r, auto exact) {
       const int64_t od = r / g.out[1], oh = r % g.out[1];
       const int64_t h0 = std::max<int64_t>(2 * oh - 1, 0), h_end = std::min<int64_t>(2 * oh + 2, in_h);
+      const bool fast = !decltype(exact)::value && carry_fits;
+      const RowCarry carry{slots, fast && carried && oh > 0, fast && h_end == 2 * oh + 2};
+      carried = carry.keep;
       pool_row<kWithIndices, decltype(exact)::value>(x, (od * in_h + h0) * in_w, h_end - h0, in_w, full_end,
                                                      y_plane + r * out_w, kWithIndices ? yi_plane + r * out_w : nullptr,
-                                                     &nan_sum);
+                                                     &nan_sum, carry);
     };
     for (int64_t r = 0; r < rows_out; ++r) {
       int64_t ow = 0;
