@@ -166,10 +166,11 @@ void backward(Reader& r, DType dtype, bool wide, Layout layout) {
   const ShapePtr indices_shape = r.flag() ? wide_shape(r) : maybe_perturbed(r, *grad_shape);
   const PoolParams* p = with_params ? &params : nullptr;
 
-  // backward_input_shape: both shapes valid, the input's plane addressable, same rank, N and C.
+  // backward_input_shape: both shapes valid, both planes addressable, same rank, N and C.
   Expect eb = expect_tensor_shape(*grad_shape, dtype);
   if (eb.ok()) eb = expect_tensor_shape(*input_shape, dtype);
   if (eb.ok()) eb = expect_plane(logical_of(*input_shape, layout));
+  if (eb.ok()) eb = expect_plane(logical_of(*grad_shape, layout));  // bounded too, to be multiplied out
   if (eb.ok()) {
     const TensorShape g = logical_of(*grad_shape, layout), in = logical_of(*input_shape, layout);
     if (g.spatial_rank != in.spatial_rank || g.dims[0] != in.dims[0] || g.dims[1] != in.dims[1]) eb = Expect::Invalid();
