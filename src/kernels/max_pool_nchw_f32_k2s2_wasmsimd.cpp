@@ -168,10 +168,9 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
     const float* x = input + p * in_plane;
     float* y_plane = values + p * out_plane;
     int32_t* yi_plane = kWithIndices ? indices + p * out_plane : nullptr;
-    // Whether output row (od, oh) is covered by full windows, and its first input tap.
-    auto full_row = [&](int64_t od, int64_t oh) {
-      return simd_rows && od * kd + kd <= in_d && oh * kh + kh <= in_h;
-    };
+    // Whether the windows of output row (od, oh) have all their rows and slices inside the input
+    // (ceil mode may cut the last ones), and its first input tap.
+    auto inside = [&](int64_t od, int64_t oh) { return od * kd + kd <= in_d && oh * kh + kh <= in_h; };
     auto row_start = [&](int64_t od, int64_t oh) { return static_cast<int32_t>((od * kd * in_h + oh * kh) * in_w); };
     v128_t nan_sum = wasm_f32x4_splat(0);
     for (int64_t od = 0; od < out_d; ++od) {
@@ -179,10 +178,10 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
         float* y = y_plane + (od * out_h + oh) * out_w;
         int32_t* yi = kWithIndices ? yi_plane + (od * out_h + oh) * out_w : nullptr;
         int64_t ow = 0;
-        if (full_row(od, oh)) {
+        if (simd_rows && inside(od, oh)) {
           pool_row<kWithIndices, false, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
           ow = full_end;
-        } else if (od * kd + kd <= in_d && oh * kh + kh <= in_h) {
+        } else if (inside(od, oh)) {
           for (; ow < full_end; ++ow) {
             window_scalar<kWithIndices, kTwoRows, kTwoSlices>(x, row_start(od, oh) + static_cast<int32_t>(2 * ow), layout,
                                                               &y[ow], kWithIndices ? &yi[ow] : &unused_index);
@@ -195,7 +194,7 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
     // Rare: redo the plane's vector rows with the NaN rule (the scalar edges are exact already).
     for (int64_t od = 0; od < out_d; ++od) {
       for (int64_t oh = 0; oh < out_h; ++oh) {
-        if (!full_row(od, oh)) continue;
+        if (!simd_rows || !inside(od, oh)) continue;
         float* y = y_plane + (od * out_h + oh) * out_w;
         int32_t* yi = kWithIndices ? yi_plane + (od * out_h + oh) * out_w : nullptr;
         pool_row<kWithIndices, true, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
