@@ -10,27 +10,16 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { startServer } from '../tools/serve.mjs';
+import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, BOUND, NAIVE } from './bench-rows.mjs';
 import { SKIP_BROWSER, launchBrowser, watchPage } from './browser-helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BOUND = 'bound: read input, write values + indices once (wasm SIMD)';
-const BOUND_VALUES = 'bound: read input, write values once (wasm SIMD)';
-const SCATTER_BOUND = 'bound: read values + indices, write the output once (wasm SIMD)';
-const NAIVE = 'naive JS (typed arrays, nested loops)';
-const ARGPOOL_POOL = [
-  BOUND,
-  BOUND_VALUES,
-  'argpool maxPool zero-copy (wasm tensors)',
-  'argpool maxPool values only, zero-copy',
-  'argpool maxPool (typed arrays)',
-  'argpool maxPool values only (returnIndices: false)',
-];
 const POOL = [...ARGPOOL_POOL, NAIVE];
 const EXPECTED = {
   A: POOL, B: POOL, C: POOL, D: POOL, E: POOL, F: POOL, G: POOL,
   H: ARGPOOL_POOL,
-  U: [SCATTER_BOUND, 'argpool maxUnpool zero-copy (wasm tensors)', 'argpool maxUnpool (typed arrays)', NAIVE],
-  V: [SCATTER_BOUND, 'argpool maxPoolBackward zero-copy (wasm tensors)', 'argpool maxPoolBackward (typed arrays)', NAIVE],
+  U: ARGPOOL_UNPOOL,
+  V: ARGPOOL_BACKWARD,
 };
 
 // A raw GET (fetch would normalise '..' away before sending).

@@ -8,19 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
+import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, NAIVE } from './bench-rows.mjs';
+
 const bench = new URL('../tools/bench/bench.mjs', import.meta.url).pathname;
 
-const BOUND = 'bound: read input, write values + indices once (wasm SIMD)';
-const BOUND_VALUES = 'bound: read input, write values once (wasm SIMD)';
-const SCATTER_BOUND = 'bound: read values + indices, write the output once (wasm SIMD)';
-const ARGPOOL_POOL = [
-  BOUND,
-  BOUND_VALUES,
-  'argpool maxPool zero-copy (wasm tensors)',
-  'argpool maxPool values only, zero-copy',
-  'argpool maxPool (typed arrays)',
-  'argpool maxPool values only (returnIndices: false)',
-];
 const COLD = [
   'cold bound: read input, write values + indices once',
   'cold bound: read input, write values once',
@@ -29,7 +20,7 @@ const COLD = [
 ];
 const POOL_HOT = [
   ...ARGPOOL_POOL,
-  'naive JS (typed arrays, nested loops)',
+  NAIVE,
   'tfjs-wasm maxPool (XNNPACK, values only)',
   'tfjs-wasm maxPoolWithArgmax',
   'tfjs-cpu maxPoolWithArgmax',
@@ -40,9 +31,8 @@ const POOL = [...POOL_HOT.slice(0, 7), ...COLD, ...POOL_HOT.slice(7)];
 const EXPECTED = {
   A: POOL, B: POOL, C: POOL, D: POOL, E: POOL_HOT, F: POOL, G: POOL,
   H: [...ARGPOOL_POOL, ...COLD, 'tfjs-wasm maxPool (XNNPACK, values only)'],
-  U: [SCATTER_BOUND, 'argpool maxUnpool zero-copy (wasm tensors)', 'argpool maxUnpool (typed arrays)', 'naive JS (typed arrays, nested loops)', 'onnxruntime-web MaxUnpool (int64 global indices)'],
-  V: [SCATTER_BOUND, 'argpool maxPoolBackward zero-copy (wasm tensors)', 'argpool maxPoolBackward (typed arrays)', 'naive JS (typed arrays, nested loops)',
-    'tfjs-wasm MaxPoolGrad kernel (from x, y, dy)', 'tfjs-cpu MaxPoolGrad kernel (from x, y, dy)'],
+  U: [...ARGPOOL_UNPOOL, 'onnxruntime-web MaxUnpool (int64 global indices)'],
+  V: [...ARGPOOL_BACKWARD, 'tfjs-wasm MaxPoolGrad kernel (from x, y, dy)', 'tfjs-cpu MaxPoolGrad kernel (from x, y, dy)'],
 };
 // The only rows that cannot run, with their reason.
 const CANNOT_RUN = {

@@ -422,73 +422,36 @@ function wasmScatter(ap, fx) {
   return fx.wasm;
 }
 
-const UNPOOL_ROWS = [
-  scatterBound,
-  (w) => ({
-    name: 'argpool maxUnpool zero-copy (wasm tensors)',
-    workload: w.id,
-    required: true,
-    setup: ({ ap, fx }) => {
+// The rows of a scatter workload (unpool or backward): its bound, then argpool zero-copy, argpool
+// with typed arrays and naive JavaScript, each given how to call it on wasm tensors `t` or on the
+// fixtures `fx`.
+function scatterRows(op, { zeroCopy, typedArrays, naive }) {
+  const row = (name, setup) => (w) => ({ name, workload: w.id, required: true, setup: (ctx) => setup(w, ctx) });
+  return [
+    scatterBound,
+    row(`argpool ${op} zero-copy (wasm tensors)`, (w, { ap, fx }) => {
       const t = wasmScatter(ap, fx);
-      return {
-        run: () => ap.maxUnpool(t.values, t.indices, w.options, t.out),
-        check: () => describeDiffs(t.out.data.slice(), fx.ref.data),
-      };
-    },
-  }),
-  (w) => ({
-    name: 'argpool maxUnpool (typed arrays)',
-    workload: w.id,
-    required: true,
-    setup: ({ ap, fx }) => ({
-      run: () => ap.maxUnpool(fx.pooled.values, fx.pooled.indices, w.options),
-      check: (out) => describeDiffs(out.data, fx.ref.data),
+      return { run: () => zeroCopy(ap, t, w), check: () => describeDiffs(t.out.data.slice(), fx.ref.data) };
     }),
-  }),
-  (w) => ({
-    name: NAIVE,
-    workload: w.id,
-    required: true,
-    setup: ({ fx }) => ({
-      run: () => naiveMaxUnpool(fx.pooled.values, fx.pooled.indices, w.options),
+    row(`argpool ${op} (typed arrays)`, (w, { ap, fx }) => ({
+      run: () => typedArrays(ap, fx, w),
       check: (out) => describeDiffs(out.data, fx.ref.data),
-    }),
-  }),
-];
+    })),
+    row(NAIVE, (w, { fx }) => ({ run: () => naive(fx, w), check: (out) => describeDiffs(out.data, fx.ref.data) })),
+  ];
+}
 
-const BACKWARD_ROWS = [
-  scatterBound,
-  (w) => ({
-    name: 'argpool maxPoolBackward zero-copy (wasm tensors)',
-    workload: w.id,
-    required: true,
-    setup: ({ ap, fx }) => {
-      const t = wasmScatter(ap, fx);
-      return {
-        run: () => ap.maxPoolBackward(t.values, t.indices, w.shape, undefined, t.out),
-        check: () => describeDiffs(t.out.data.slice(), fx.ref.data),
-      };
-    },
-  }),
-  (w) => ({
-    name: 'argpool maxPoolBackward (typed arrays)',
-    workload: w.id,
-    required: true,
-    setup: ({ ap, fx }) => ({
-      run: () => ap.maxPoolBackward(fx.gradOutput, fx.pooled.indices, w.shape),
-      check: (out) => describeDiffs(out.data, fx.ref.data),
-    }),
-  }),
-  (w) => ({
-    name: NAIVE,
-    workload: w.id,
-    required: true,
-    setup: ({ fx }) => ({
-      run: () => naiveMaxPoolBackward(fx.gradOutput, fx.pooled.indices, w.shape),
-      check: (out) => describeDiffs(out.data, fx.ref.data),
-    }),
-  }),
-];
+const UNPOOL_ROWS = scatterRows('maxUnpool', {
+  zeroCopy: (ap, t, w) => ap.maxUnpool(t.values, t.indices, w.options, t.out),
+  typedArrays: (ap, fx, w) => ap.maxUnpool(fx.pooled.values, fx.pooled.indices, w.options),
+  naive: (fx, w) => naiveMaxUnpool(fx.pooled.values, fx.pooled.indices, w.options),
+});
+
+const BACKWARD_ROWS = scatterRows('maxPoolBackward', {
+  zeroCopy: (ap, t, w) => ap.maxPoolBackward(t.values, t.indices, w.shape, undefined, t.out),
+  typedArrays: (ap, fx, w) => ap.maxPoolBackward(fx.gradOutput, fx.pooled.indices, w.shape),
+  naive: (fx, w) => naiveMaxPoolBackward(fx.gradOutput, fx.pooled.indices, w.shape),
+});
 
 // Row factories per workload op, in table order. NHWC: no naive row (it is NCHW-only).
 export const CORE_ROWS = Object.freeze({

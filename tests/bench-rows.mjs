@@ -1,0 +1,20 @@
+// The row names both benchmark front ends must show (tools/bench/core.mjs): the bench tests list
+// what they expect from these, so a renamed row is renamed in one place.
+export const BOUND = 'bound: read input, write values + indices once (wasm SIMD)';
+export const BOUND_VALUES = 'bound: read input, write values once (wasm SIMD)';
+export const SCATTER_BOUND = 'bound: read values + indices, write the output once (wasm SIMD)';
+export const NAIVE = 'naive JS (typed arrays, nested loops)';
+
+// Bounds and argpool's own pooling rows, in table order.
+export const ARGPOOL_POOL = [
+  BOUND,
+  BOUND_VALUES,
+  'argpool maxPool zero-copy (wasm tensors)',
+  'argpool maxPool values only, zero-copy',
+  'argpool maxPool (typed arrays)',
+  'argpool maxPool values only (returnIndices: false)',
+];
+
+// Unpool (U) and backward (V): bound, argpool and naive rows.
+export const ARGPOOL_UNPOOL = [SCATTER_BOUND, 'argpool maxUnpool zero-copy (wasm tensors)', 'argpool maxUnpool (typed arrays)', NAIVE];
+export const ARGPOOL_BACKWARD = [SCATTER_BOUND, 'argpool maxPoolBackward zero-copy (wasm tensors)', 'argpool maxPoolBackward (typed arrays)', NAIVE];
