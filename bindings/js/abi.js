@@ -1,51 +1,42 @@
-// Mirror of bindings/abi.h: slots of the Float64 argument block shared with C++, and the C++
-// enum values (src/argpool/types.h, src/argpool/operators.h).
-export const SLOT = Object.freeze({
-  SHAPE_A: 0,
-  SHAPE_B: 6,
-  SHAPE_C: 12,
-  KERNEL: 18,
-  STRIDE: 21,
-  PAD_BEGIN: 24,
-  DILATION: 27,
-  CEIL_MODE: 30,
-  HAS_OUTPUT_SIZE: 31,
-  OUTPUT_SIZE: 32,
-  HAS_POOL_PARAMS: 35,
-  SHAPE_OUT: 36,
-  PAD_END: 42,
-  PAD_MODE: 45,
-  LAYOUT: 46,
-  INDEX_MODE: 47,
-  INDEX_INT64: 48,
-  COLUMN_MAJOR: 49,
-  INCLUDE_BATCH: 50,
-  TO_INDEX_MODE: 51,
-  TO_INDEX_INT64: 52,
-  TO_COLUMN_MAJOR: 53,
-  TO_INCLUDE_BATCH: 54,
-  COUNT: 56,
-});
+// The C ABI of the wasm module (bindings/wasm_exports.cpp), learnt from the module itself when it
+// loads: slots of the argument block, enum codes, dtype sizes, statuses and the kernel tables all
+// come from argpool_describe_abi(), so JavaScript keeps no copy of a C++ number.
+import { decodeUtf8, JSONParse, ObjectFreeze } from './primordials.js';
 
-export const LAYOUT = Object.freeze({ NCHW: 0, NHWC: 1 });
-export const INDEX_MODE = Object.freeze({ plane: 0, global: 1, tf: 2 });
-export const PAD_MODE = Object.freeze({ pytorch: 0, explicit: 1, SAME_UPPER: 2, SAME_LOWER: 3, VALID: 4 });
+const EXPORTS = [
+  'argpool_describe_abi', 'argpool_args', 'argpool_error', 'argpool_heap_in_use', 'argpool_plan_free',
+  'argpool_pool_output_shape', 'argpool_unpool_output_shape', 'argpool_convert_indices',
+  'argpool_plan_max_pool', 'argpool_run_max_pool', 'argpool_plan_max_unpool', 'argpool_run_max_unpool',
+  'argpool_plan_max_pool_backward', 'argpool_run_max_pool_backward',
+];
 
-// Kernel ids (MaxPoolKernelId), for tests that force a kernel.
-export const KERNEL = Object.freeze({
-  auto: 0,
-  scalar: 1,
-  f32_generic_wasmsimd: 2,
-  f32_k2s2_wasmsimd: 3,
-  f32_3x3s2p1_wasmsimd: 4,
-  f32_nhwc_wasmsimd: 5,
-  x8_wasmsimd: 6,
-});
+// A NUL-terminated UTF-8 string at `pointer` in the module's memory.
+export function readCString(Module, pointer) {
+  const heap = Module.HEAPU8;
+  let end = pointer;
+  while (heap[end] !== 0) ++end;
+  return decodeUtf8(heap.subarray(pointer, end));
+}
 
-// Unpool / backward kernel ids (ScatterKernelId), for tests that force a kernel.
-export const SCATTER_KERNEL = Object.freeze({
-  auto: 0,
-  scalar: 1,
-  planewise: 2,
-  x32_2x2s2_wasmsimd: 3,
-});
+// { abi, fns }: the parsed description and the raw wasm exports, by name without the underscore.
+// Each export is called once with zeros (safe by contract, see wasm_exports.cpp) so that Emscripten
+// swaps its lazy wrapper for the raw export, which is then what every later call goes through.
+export function bindAbi(Module, extraExports = []) {
+  const fns = { __proto__: null };
+  for (const name of [...EXPORTS, ...extraExports]) {
+    const wrapper = Module[`_${name}`];
+    if (typeof wrapper !== 'function') throw new Error(`the wasm module lacks the export ${name}`);
+    wrapper(0, 0, 0, 0, 0, 0);
+    fns[name] = Module[`_${name}`];
+  }
+  const abi = JSONParse(readCString(Module, fns.argpool_describe_abi()));
+  return ObjectFreeze({ abi: deepFreeze(abi), fns: ObjectFreeze(fns) });
+}
+
+function deepFreeze(value) {
+  if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(value)) deepFreeze(value[key]);
+    ObjectFreeze(value);
+  }
+  return value;
+}

@@ -1,52 +1,86 @@
 // Framework adapters: ONNX's and TensorFlow.js's own argument names, defaults and index
-// conventions, mapped onto maxPool / maxUnpool. No computation of their own beyond ONNX's
-// output_shape padding.
-import { ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
-import { checkOptions, describe, shapeString } from './options.js';
+// conventions, mapped onto the core operations. Arguments are snapshotted once (snapshot.js), like
+// every public function's; ONNX Runtime Web tensors ({ data, dims, type }) are accepted as inputs.
+import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
+import { checkShape, product, shapeString } from './options.js';
+import { ArrayIsArray, NumberIsSafeInteger } from './primordials.js';
+import { describe, snapshotList, snapshotOptions, snapshotTensor } from './snapshot.js';
+import { WasmTensor } from './tensor.js';
 
 const ONNX_POOL_ATTRIBUTES = ['kernel_shape', 'strides', 'pads', 'dilations', 'ceil_mode', 'auto_pad', 'storage_order'];
 const ONNX_UNPOOL_ATTRIBUTES = ['kernel_shape', 'strides', 'pads'];
+const ONNX_AUTO_PAD = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
+const MAX_ELEMENTS = 2 ** 31 - 1;
 
-function rankOf(fn, name, tensor) {
-  const rank = Array.isArray(tensor?.shape) ? tensor.shape.length - 2 : NaN;
+const shapeOf = (snap) => (snap.tensor !== null ? WasmTensor.dimsOf(snap.tensor) : snap.shape);
+
+function rankOf(fn, name, snap) {
+  const shape = shapeOf(snap);
+  const rank = ArrayIsArray(shape) ? shape.length - 2 : NaN;
   if (!(rank >= 1 && rank <= 3)) {
-    throw new ArgpoolTypeError(`${fn}: ${name} must be a tensor { data, shape } of 3 to 5 dimensions, got ${describe(tensor?.shape ?? tensor)}`);
+    throw new ArgpoolRangeError(`${fn}: ${name} must be a tensor of 3 to 5 dimensions [N, C, ...spatial], got ${shapeString(shape)}`);
   }
   return rank;
 }
 
-function attributeList(fn, attributes, name, rank, fallback) {
-  const value = attributes[name];
+// An attribute list (already copied by the snapshot; BigInt elements, as ONNX's int64 attributes
+// may come, are converted when exact).
+function attributeList(fn, name, value, fallback) {
   if (value === undefined || value === null) return fallback;
-  if (!Array.isArray(value) && !ArrayBuffer.isView(value)) {
-    throw new ArgpoolTypeError(`${fn}: attribute ${name} must be an array of integers, got ${describe(value)}`);
+  if (!ArrayIsArray(value)) throw new ArgpoolTypeError(`${fn}: attribute ${name} must be an array of integers, got ${describe(value)}`);
+  const list = new Array(value.length);
+  for (let i = 0; i < value.length; ++i) {
+    const v = typeof value[i] === 'bigint' && value[i] >= -(2n ** 53n) && value[i] <= 2n ** 53n ? Number(value[i]) : value[i];
+    if (typeof v !== 'number' || !NumberIsSafeInteger(v)) {
+      throw new (typeof v === 'number' ? ArgpoolRangeError : ArgpoolTypeError)(`${fn}: attribute ${name}[${i}] must be an integer, got ${describe(value[i])}`);
+    }
+    list[i] = v;
   }
-  return Array.from(value, Number);
+  return list;
 }
 
-export function createAdapters(ap) {
+function flag(fn, name, value) {
+  if (value === undefined || value === null) return 0;
+  const v = typeof value === 'bigint' ? Number(value) : value;
+  if (v !== 0 && v !== 1) throw new ArgpoolTypeError(`${fn}: attribute ${name} must be 0 or 1, got ${describe(value)}`);
+  return v;
+}
+
+export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
   const onnx = {
     // ONNX MaxPool (opsets 8-22): returns { Y, Indices } with Indices as BigInt64Array offsets
     // into the whole NCHW input (storage_order 1: column-major spatial part).
     maxPool(X, attributes = {}) {
       const fn = 'onnx.maxPool';
-      const rank = rankOf(fn, 'X', X);
-      checkOptions(fn, attributes, ONNX_POOL_ATTRIBUTES);
+      const xs = snapshotTensor(fn, 'X', X);
+      const attrs = snapshotOptions(fn, attributes, ONNX_POOL_ATTRIBUTES, 'attributes');
+      const rank = rankOf(fn, 'X', xs);
       const ones = new Array(rank).fill(1);
+      const kernelSize = attributeList(fn, 'kernel_shape', attrs.kernel_shape, undefined);
+      if (kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
       const options = {
-        kernelSize: attributeList(fn, attributes, 'kernel_shape', rank, undefined),
-        stride: attributeList(fn, attributes, 'strides', rank, ones), // ONNX's default stride is 1
-        dilation: attributeList(fn, attributes, 'dilations', rank, ones),
-        ceilMode: Boolean(attributes.ceil_mode ?? 0),
+        __proto__: null,
+        kernelSize,
+        stride: attributeList(fn, 'strides', attrs.strides, ones), // ONNX's default stride is 1
+        dilation: attributeList(fn, 'dilations', attrs.dilations, ones),
+        ceilMode: flag(fn, 'ceil_mode', attrs.ceil_mode) === 1,
         indexMode: 'global',
         indexType: 'int64',
-        storageOrder: attributes.storage_order ?? 0,
+        storageOrder: flag(fn, 'storage_order', attrs.storage_order),
       };
-      const autoPad = attributes.auto_pad ?? 'NOTSET';
-      if (autoPad !== 'NOTSET') options.autoPad = autoPad;
-      else options.pads = attributeList(fn, attributes, 'pads', rank, new Array(2 * rank).fill(0));
-      if (options.kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
-      const { values, indices } = ap.maxPool(X, options);
+      const autoPad = attrs.auto_pad ?? 'NOTSET';
+      if (typeof autoPad !== 'string' || !ONNX_AUTO_PAD.includes(autoPad)) {
+        throw new ArgpoolTypeError(`${fn}: attribute auto_pad must be one of ${ONNX_AUTO_PAD.map((p) => `'${p}'`).join(', ')}, got ${describe(autoPad)}`);
+      }
+      if (autoPad !== 'NOTSET') {
+        if (attrs.pads !== undefined && attrs.pads !== null) {
+          throw new ArgpoolTypeError(`${fn}: attributes pads and auto_pad '${autoPad}' cannot be combined (ONNX: pads only with auto_pad NOTSET)`);
+        }
+        options.autoPad = autoPad;
+      } else {
+        options.pads = attributeList(fn, 'pads', attrs.pads, new Array(2 * rank).fill(0));
+      }
+      const { values, indices } = maxPoolWith(fn, xs, options, null, undefined);
       return { Y: values, Indices: indices };
     },
 
@@ -56,24 +90,33 @@ export function createAdapters(ap) {
     // This differs from ap.maxUnpool's PyTorch rule, which resolves indices in outputSize.
     maxUnpool(X, I, attributes = {}, outputShape = undefined) {
       const fn = 'onnx.maxUnpool';
-      const rank = rankOf(fn, 'X', X);
-      checkOptions(fn, attributes, ONNX_UNPOOL_ATTRIBUTES);
-      const kernelSize = attributeList(fn, attributes, 'kernel_shape', rank, undefined);
+      const xs = snapshotTensor(fn, 'X', X);
+      const is = snapshotTensor(fn, 'I', I);
+      const attrs = snapshotOptions(fn, attributes, ONNX_UNPOOL_ATTRIBUTES, 'attributes');
+      const shapeCopy = outputShape === undefined || outputShape === null ? null : snapshotList(fn, 'outputShape', outputShape);
+      const rank = rankOf(fn, 'X', xs);
+      const kernelSize = attributeList(fn, 'kernel_shape', attrs.kernel_shape, undefined);
       if (kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
-      const inferred = ap.maxUnpool(X, I, {
+      const options = {
+        __proto__: null,
         kernelSize,
-        stride: attributeList(fn, attributes, 'strides', rank, new Array(rank).fill(1)),
-        pads: attributeList(fn, attributes, 'pads', rank, new Array(2 * rank).fill(0)),
+        stride: attributeList(fn, 'strides', attrs.strides, new Array(rank).fill(1)),
+        pads: attributeList(fn, 'pads', attrs.pads, new Array(2 * rank).fill(0)),
         indexMode: 'global',
-      });
-      if (outputShape === undefined || outputShape === null) return inferred;
-      const shape = attributeList(fn, { output_shape: outputShape }, 'output_shape', rank, undefined);
-      const ok = shape.length === rank + 2 && shape[0] === inferred.shape[0] && shape[1] === inferred.shape[1] &&
-        shape.every((d, i) => Number.isSafeInteger(d) && (i < 2 || d >= inferred.shape[i]));
+      };
+      const shape = shapeCopy === null ? null : checkShape(fn, 'outputShape', attributeList(fn, 'outputShape', shapeCopy, undefined), rank);
+      if (shape !== null && product(shape) > MAX_ELEMENTS) {
+        throw new ArgpoolError(`${fn}: outputShape ${shapeString(shape)} has ${product(shape)} elements, more than wasm memory can hold`,
+          'ARGPOOL_OUT_OF_MEMORY');
+      }
+      const inferred = maxUnpoolWith(fn, xs, is, options, null, undefined);
+      if (shape === null) return inferred;
+      const ok = shape[0] === inferred.shape[0] && shape[1] === inferred.shape[1] &&
+        shape.every((d, i) => i < 2 || d >= inferred.shape[i]);
       if (!ok) {
         throw new ArgpoolRangeError(`${fn}: outputShape ${shapeString(shape)} must be [N, C, ...] with the N and C of X and spatial sizes at least the inferred ${shapeString(inferred.shape)}`);
       }
-      const out = new inferred.data.constructor(shape.reduce((a, b) => a * b, 1));
+      const out = new inferred.data.constructor(product(shape));
       // Copy row by row: the inferred block sits at the start of every padded dimension.
       const inner = inferred.shape[inferred.shape.length - 1];
       const rows = inferred.data.length / inner;
@@ -97,14 +140,17 @@ export function createAdapters(ap) {
     // as TensorFlow; ties keep the first maximum and NaN wins (argpool's rule everywhere).
     maxPoolWithArgmax(x, filterSize, strides, pad, includeBatchInIndex = false) {
       const fn = 'tf.maxPoolWithArgmax';
-      if (!Array.isArray(x?.shape) || x.shape.length !== 4) {
-        throw new ArgpoolTypeError(`${fn}: x must be a 4-D NHWC tensor { data, shape: [N, H, W, C] }, got ${describe(x?.shape ?? x)}`);
+      const xs = snapshotTensor(fn, 'x', x);
+      const kernelSize = snapshotList(fn, 'filterSize', filterSize);
+      const stride = snapshotList(fn, 'strides', strides);
+      if (shapeOf(xs).length !== 4) {
+        throw new ArgpoolRangeError(`${fn}: x must be a 4-D NHWC tensor [N, H, W, C], got ${shapeString(shapeOf(xs))}`);
       }
-      const options = { layout: 'NHWC', kernelSize: filterSize, stride: strides, indexMode: 'tf', includeBatchInIndex };
+      const options = { __proto__: null, layout: 'NHWC', kernelSize, stride, indexMode: 'tf', includeBatchInIndex };
       if (pad === 'valid' || pad === 'same') options.autoPad = pad;
       else if (typeof pad === 'number') options.pads = [pad, pad, pad, pad];
       else throw new ArgpoolTypeError(`${fn}: pad must be 'valid', 'same' or a number, got ${describe(pad)}`);
-      const { values, indices } = ap.maxPool(x, options);
+      const { values, indices } = maxPoolWith(fn, xs, options, null, undefined);
       return { result: values, indexes: indices };
     },
   };

@@ -26,13 +26,13 @@ export class ArgpoolRangeError extends RangeError {
   }
 }
 
-// C++ Status values (src/argpool/types.h) → JS errors.
+// C++ statuses (by their ABI names, bindings/wasm_exports.cpp) → JS errors.
 export function errorFromStatus(status, message) {
   switch (status) {
-    case 1: return new ArgpoolRangeError(message, 'ARGPOOL_INVALID_ARGUMENT');
-    case 2: return new ArgpoolRangeError(message, 'ARGPOOL_INDEX_OUT_OF_RANGE');
-    case 3: return new ArgpoolError(message, 'ARGPOOL_OUT_OF_MEMORY');
-    case 4: return new ArgpoolError(message, 'ARGPOOL_UNSUPPORTED');
-    default: return new ArgpoolError(`${message} (status ${status})`, 'ARGPOOL_INTERNAL');
+    case 'invalidArgument': return new ArgpoolRangeError(message, 'ARGPOOL_INVALID_ARGUMENT');
+    case 'indexOutOfRange': return new ArgpoolRangeError(message, 'ARGPOOL_INDEX_OUT_OF_RANGE');
+    case 'outOfMemory': return new ArgpoolError(message, 'ARGPOOL_OUT_OF_MEMORY');
+    case 'unsupported': return new ArgpoolError(message, 'ARGPOOL_UNSUPPORTED');
+    default: return new ArgpoolError(`${message} (${status})`, 'ARGPOOL_INTERNAL');
   }
 }

@@ -57,6 +57,15 @@ export class WasmTensor {
 
   static dtypeOf(tensor) { return tensor.#dtype; }
 
+  /** @internal Whether `value` is a WasmTensor (a brand check: runs no caller code, false for a Proxy). */
+  static isTensor(value) { return value !== null && typeof value === 'object' && #pointer in value; }
+
+  /** @internal The address or 0 when disposed, without checks. */
+  static rawPointer(tensor) { return tensor.#pointer; }
+
+  /** @internal Whether the tensor belongs to `owner`. */
+  static ownedBy(tensor, owner) { return tensor.#owner === owner; }
+
   /** @internal The shape for reading inside argpool (never handed out, never modified). */
   static dimsOf(tensor) { return tensor.#dims; }
 }

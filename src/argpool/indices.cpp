@@ -1,8 +1,10 @@
 #include "argpool/indices.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "argpool/shape.h"
+#include "kernels/kernels.h"
 
 namespace argpool {
 
@@ -65,7 +67,7 @@ int64_t encode(const IndexSpec& spec, Layout layout, const TensorShape& input, i
 }
 
 // `largest` may exceed int64 (the product of up to 5 dims below 2^31): no float-to-int cast.
-std::string largest_text(double largest) {
+Text largest_text(double largest) {
   char text[32];
   std::snprintf(text, sizeof text, largest < 9.0e18 ? "%.0f" : "%.3g", largest);
   return text;
@@ -89,7 +91,7 @@ Result check_index_spec(const IndexSpec& spec, Layout layout, const TensorShape&
                          : (spec.include_batch ? static_cast<double>(input.batch()) : 1.0) * plane * input.channels() - 1;
   if (!spec.int64 && largest > INT32_MAX) {
     return Result::Error(Status::kInvalidArgument,
-                         std::string("indexType 'int32' cannot hold indexMode '") + mode_name(spec.mode) +
+                         Text("indexType 'int32' cannot hold indexMode '") + mode_name(spec.mode) +
                              "' indices up to " + largest_text(largest) +
                              " for this input; use indexType 'int64'");
   }
@@ -162,13 +164,49 @@ Result decode_indices(const IndexSpec& spec, Layout layout, const TensorShape& t
     plane_out[e] = static_cast<int32_t>(s);
   });
   if (bad < 0) return Result::Ok();
-  std::string dims;
-  for (int d = 0; d < target.spatial_rank; ++d) dims += (d ? "x" : "") + std::to_string(target.spatial(d));
+  Text dims;
+  for (int d = 0; d < target.spatial_rank; ++d) dims += (d ? "x" : "") + num(target.spatial(d));
   return Result::Error(Status::kIndexOutOfRange,
-                       "indices.data[" + std::to_string(bad) + "] = " + std::to_string(bad_value) +
+                       "indices.data[" + num(bad) + "] = " + num(bad_value) +
                            " is not a valid '" + mode_name(spec.mode) + "' index of element (n=" +
-                           std::to_string(bad_n) + ", c=" + std::to_string(bad_c) + ") into a plane of " + dims +
-                           " = " + std::to_string(plane) + " elements");
+                           num(bad_n) + ", c=" + num(bad_c) + ") into a plane of " + dims +
+                           " = " + num(plane) + " elements");
 }
+
+namespace {
+
+// Plane int32 indices checked in place (the common case needs no conversion buffer).
+Result check_plane_indices(const int32_t* indices, size_t count, int64_t plane, const TensorShape& plane_shape,
+                           const char* what) {
+  if (indices_in_range(indices, count, static_cast<int32_t>(plane))) return Result::Ok();
+  for (size_t i = 0; i < count; ++i) {  // name the first bad one
+    if (indices[i] < 0 || indices[i] >= plane) {
+      Text dims;
+      for (int d = 0; d < plane_shape.spatial_rank; ++d) dims += (d ? "x" : "") + num(plane_shape.spatial(d));
+      return Result::Error(Status::kIndexOutOfRange,
+                           "indices.data[" + num(static_cast<int64_t>(i)) + "] = " + num(indices[i]) +
+                               " is outside the " + what + " plane of " + dims + " = " + num(plane) +
+                               " elements (valid: 0 to " + num(plane - 1) + ")");
+    }
+  }
+  return Result::Ok();
+}
+
+}  // namespace
+
+Result PlaneIndices::load(const IndexSpec& spec, Layout layout, const TensorShape& target_logical,
+                          const TensorShape& indices_logical, const void* indices, const char* what) {
+  const size_t count = static_cast<size_t>(element_count(indices_logical));
+  if (spec.mode == IndexMode::kPlane && !spec.int64) {
+    data_ = static_cast<const int32_t*>(indices);
+    return check_plane_indices(data_, count, plane_size(target_logical), target_logical, what);
+  }
+  buffer_ = static_cast<int32_t*>(std::malloc(count * sizeof(int32_t) + 1));
+  if (buffer_ == nullptr) return Result::Error(Status::kOutOfMemory, "no memory to convert the indices");
+  data_ = buffer_;
+  return decode_indices(spec, layout, target_logical, indices_logical, indices, buffer_);
+}
+
+PlaneIndices::~PlaneIndices() { std::free(buffer_); }
 
 }  // namespace argpool

@@ -24,4 +24,25 @@ void encode_indices(const IndexSpec& spec, Layout layout, const TensorShape& inp
 Result decode_indices(const IndexSpec& spec, Layout layout, const TensorShape& target, const TensorShape& indices_shape,
                       const void* data, int32_t* plane);
 
+// Per-plane int32 indices for the scatter kernels: the caller's own array when it already is one
+// (checked in place), else a decoded copy (owned here, freed with the object).
+class PlaneIndices {
+ public:
+  PlaneIndices() = default;
+  PlaneIndices(const PlaneIndices&) = delete;
+  PlaneIndices& operator=(const PlaneIndices&) = delete;
+  ~PlaneIndices();
+
+  // Indices in `spec` for a tensor of logical shape `indices_logical`, pointing into planes of
+  // `target_logical` ("input" or "output" plane, for messages: `what`).
+  Result load(const IndexSpec& spec, Layout layout, const TensorShape& target_logical,
+              const TensorShape& indices_logical, const void* indices, const char* what);
+
+  const int32_t* data() const { return data_; }
+
+ private:
+  const int32_t* data_ = nullptr;
+  int32_t* buffer_ = nullptr;
+};
+
 }  // namespace argpool

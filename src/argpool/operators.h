@@ -1,5 +1,5 @@
-// argpool's public C++ API: each operator validates its arguments, computes shapes and dispatches
-// to a kernel. Nothing here throws; every failure is a Result with a message that names the
+// argpool's one-shot C++ API: each operator validates its arguments, computes shapes and runs the
+// kernel of its plan (argpool/plan.h). Nothing here throws; every failure is a Result with a message that names the
 // argument (using the JS API's argument names) and the rule. Shapes are physical (as laid out
 // in memory, per `layout`).
 #pragma once
@@ -8,45 +8,26 @@
 
 namespace argpool {
 
-// Which max-pooling kernel to run. kAuto picks the fastest applicable one; the others force a
-// kernel so that tests can compare every variant with the scalar reference.
-enum class MaxPoolKernelId : int {
-  kAuto = 0,
-  kScalar = 1,
-  kF32GenericSimd = 2,
-  kF32K2s2Simd = 3,  // 1D k2s2, 2D 2x2s2, 3D 2x2x2s2
-  kF32_3x3s2p1Simd = 4,
-  kF32NhwcSimd = 5,
-  kX8Simd = 6,  // int8 / uint8, either layout
-};
-constexpr int kMaxPoolKernelCount = 7;
-
-// Which unpool / backward (scatter) kernel to run; as MaxPoolKernelId, kAuto picks the fastest
-// applicable one and the others exist so that tests can compare them with the scalar reference.
-enum class ScatterKernelId : int {
-  kAuto = 0,
-  kScalar = 1,
-  kPlanewise = 2,  // any dtype, layout and geometry
-  k2x2s2Simd = 3,  // wasm SIMD; NCHW, 2D planes; unpool of 4-byte dtypes, backward of float32
-};
-constexpr int kScatterKernelCount = 4;
+// `kernel`: null for the preferred kernel, or the name of one in the kernel tables (src/configs/),
+// so that tests can compare every kernel with the scalar reference; a named kernel that does not
+// apply is kUnsupported. Each call makes a plan (argpool/plan.h) and runs it once.
 
 // values and indices have the shape given by pool_output_shape(); `indices` may be null (values
 // only), else it holds count * (int64 ? 8 : 4) bytes.
 Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& params, const IndexSpec& index_spec,
-                const void* input, void* values, void* indices, MaxPoolKernelId kernel = MaxPoolKernelId::kAuto);
+                const void* input, void* values, void* indices, const char* kernel = nullptr);
 
 // output has the shape given by unpool_output_shape(); each index must address an element of its
 // own (n, c) plane of the output, in the convention `index_spec`.
 Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShape& indices_shape,
                   const UnpoolParams& params, const IndexSpec& index_spec, const void* values, const void* indices,
-                  void* output, ScatterKernelId kernel = ScatterKernelId::kAuto);
+                  void* output, const char* kernel = nullptr);
 
 // grad_input has `input_shape`; `params`, when given, must pool `input_shape` to the gradient's shape.
 Result max_pool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
                          const TensorShape& input_shape, Layout layout, const PoolParams* params,
                          const IndexSpec& index_spec, const void* grad_output, const void* indices, void* grad_input,
-                         ScatterKernelId kernel = ScatterKernelId::kAuto);
+                         const char* kernel = nullptr);
 
 // The shape checks of max_pool_backward alone, so that callers can validate before allocating.
 Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
@@ -57,8 +38,5 @@ Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const T
 // specs use the same storage type.
 Result convert_indices(const TensorShape& input_shape, const TensorShape& indices_shape, Layout layout,
                        const IndexSpec& from, const IndexSpec& to, const void* input, void* output);
-
-// Whether `kernel` can run `geometry` for `dtype` and `layout` in this build.
-bool max_pool_kernel_applies(MaxPoolKernelId kernel, DType dtype, Layout layout, const PoolGeometry& geometry);
 
 }  // namespace argpool

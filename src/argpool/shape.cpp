@@ -12,11 +12,11 @@ namespace {
 
 const char* const kDimNames[3][3] = {{"L", "", ""}, {"H", "W", ""}, {"D", "H", "W"}};
 
-std::string str(int64_t v) { return std::to_string(v); }
+Text str(int64_t v) { return num(v); }
 
 // An element count that may exceed int64 (a product of up to 5 dims below 2^31).
-std::string count_str(double count) {
-  if (count < 9.0e18) return std::to_string(static_cast<long long>(count));
+Text count_str(double count) {
+  if (count < 9.0e18) return num(static_cast<long long>(count));
   char text[32];
   std::snprintf(text, sizeof text, "%.3g", count);
   return text;
@@ -29,24 +29,24 @@ int64_t floor_div(int64_t a, int64_t b) {
   return q;
 }
 
-Result invalid(std::string message) { return Result::Error(Status::kInvalidArgument, std::move(message)); }
+Result invalid(const Text& message) { return Result::Error(Status::kInvalidArgument, message); }
 
 // Messages are built only on failure: validation runs on every call and must not allocate.
 Result check_param(const int64_t* values, int rank, const char* name, int64_t min_value) {
   for (int i = 0; i < rank; ++i) {
     if (values[i] < min_value) {
-      return invalid(std::string(name) + "[" + str(i) + "] must be " +
+      return invalid(Text(name) + "[" + str(i) + "] must be " +
                      (min_value == 0 ? "non-negative" : "at least " + str(min_value)) + ", got " + str(values[i]));
     }
     if (values[i] > kMaxDim) {
-      return invalid(std::string(name) + "[" + str(i) + "] must be at most " + str(kMaxDim) + ", got " +
+      return invalid(Text(name) + "[" + str(i) + "] must be at most " + str(kMaxDim) + ", got " +
                      str(values[i]));
     }
   }
   return Result::Ok();
 }
 
-std::string dim_label(int rank, int i) { return std::string(" (dimension ") + kDimNames[rank - 1][i] + ")"; }
+Text dim_label(int rank, int i) { return Text(" (dimension ") + kDimNames[rank - 1][i] + ")"; }
 
 // Leftmost in-bounds tap of the window that starts at `start`, or -1 if every tap is padding.
 int64_t first_valid_tap(int64_t start, int64_t size, int64_t kernel, int64_t dilation) {
@@ -111,13 +111,13 @@ size_t dtype_size(DType dtype) {
   return 8;
 }
 
-std::string format_dims(const int64_t* dims, int count) {
-  std::string s = "[";
+Text format_dims(const int64_t* dims, int count) {
+  Text s = "[";
   for (int i = 0; i < count; ++i) s += (i ? ", " : "") + str(dims[i]);
   return s + "]";
 }
 
-std::string format_shape(const TensorShape& shape) {
+Text format_shape(const TensorShape& shape) {
   if (shape.spatial_rank < 1 || shape.spatial_rank > kMaxSpatialRank) {
     return "(a shape of " + str(int64_t{shape.spatial_rank} + 2) + " dimensions)";
   }
@@ -154,13 +154,13 @@ int64_t plane_size(const TensorShape& logical) {
 
 Result validate_tensor_shape(const TensorShape& shape, const char* name, DType dtype, bool check_memory) {
   if (shape.spatial_rank < 1 || shape.spatial_rank > kMaxSpatialRank) {
-    return invalid(std::string(name) + " must have 3, 4 or 5 dimensions, got " + str(int64_t{shape.spatial_rank} + 2));
+    return invalid(Text(name) + " must have 3, 4 or 5 dimensions, got " + str(int64_t{shape.spatial_rank} + 2));
   }
   for (int i = 0; i < shape.rank(); ++i) {
     const int64_t d = shape.dims[i];
     const int64_t min_value = i == 0 ? 0 : 1;  // only the batch may be empty, as in PyTorch
     if (d < min_value || d > kMaxDim) {
-      return invalid(std::string(name) + "[" + str(i) + "] must be " + (i == 0 ? "between 0" : "between 1") +
+      return invalid(Text(name) + "[" + str(i) + "] must be " + (i == 0 ? "between 0" : "between 1") +
                      " and " + str(kMaxDim) + ", got " + str(d) + " in " + format_shape(shape));
     }
   }
@@ -177,7 +177,7 @@ Result validate_tensor_shape(const TensorShape& shape, const char* name, DType d
   overflow = overflow && shape.dims[0] != 0;
   (void)max_elements;
   if (check_memory && (overflow || exact > SIZE_MAX / dtype_size(dtype) || exact > INT64_MAX)) {
-    return Result::Error(Status::kOutOfMemory, std::string(name) + " " + format_shape(shape) + " has " +
+    return Result::Error(Status::kOutOfMemory, Text(name) + " " + format_shape(shape) + " has " +
                                                    count_str(count) +
                                                    " elements, more than a 32-bit wasm memory can hold");
   }
@@ -200,7 +200,7 @@ Result check_plane(const TensorShape& physical, const TensorShape& logical, cons
   int64_t plane = 1;  // stops before overflowing: every factor is at most 2^31-1
   for (int i = 0; i < logical.spatial_rank && plane <= INT32_MAX; ++i) plane *= logical.spatial(i);
   if (plane > INT32_MAX) {
-    return invalid(std::string(name) + " " + format_shape(physical) +
+    return invalid(Text(name) + " " + format_shape(physical) +
                    ": a spatial plane has more than 2^31-1 elements, which int32 indices cannot address");
   }
   return Result::Ok();

@@ -10,8 +10,8 @@ namespace argpool {
 // Largest value accepted for any size or parameter; keeps all shape arithmetic inside int64.
 constexpr int64_t kMaxDim = INT32_MAX;
 
-std::string format_dims(const int64_t* dims, int count);
-std::string format_shape(const TensorShape& shape);
+Text format_dims(const int64_t* dims, int count);
+Text format_shape(const TensorShape& shape);
 
 // Physical (as laid out) <-> logical [N, C, spatial...].
 TensorShape to_logical(const TensorShape& physical, Layout layout);

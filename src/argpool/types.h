@@ -3,7 +3,8 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <string>
+
+#include "argpool/text.h"
 
 namespace argpool {
 
@@ -54,11 +55,16 @@ enum class Status : int {
 // Status plus a message that names the argument and the rule it breaks.
 struct Result {
   Status status = Status::kOk;
-  std::string message;
+  Text message;  // no heap: see text.h
 
   bool ok() const { return status == Status::kOk; }
   static Result Ok() { return {}; }
-  static Result Error(Status status, std::string message) { return {status, std::move(message)}; }
+  static Result Error(Status status, const Text& message) {
+    Result r;
+    r.status = status;
+    r.message = message;
+    return r;
+  }
 };
 
 constexpr int kMaxSpatialRank = 3;

@@ -75,6 +75,9 @@ struct ScatterGeometry {
   // Rows and columns of both planes when they are 2D (every spatial dimension before the last two
   // is 1 in both, rank >= 2): in_h * in_w == in_plane, out_h * out_w == out_plane. Else all 0.
   int64_t in_h = 0, in_w = 0, out_h = 0, out_w = 0;
+  // The pooling behind the indices has 2x2 stride-2 windows without padding over H, W (known from
+  // its parameters, or assumed from the shapes when there are none): a hint for kernel choice.
+  bool windows_2x2s2 = false;
 
   bool planes_2d() const { return in_h > 0 && out_h > 0; }
 };

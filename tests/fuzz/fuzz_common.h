@@ -26,7 +26,6 @@ using argpool::DType;
 using argpool::IndexMode;
 using argpool::IndexSpec;
 using argpool::Layout;
-using argpool::MaxPoolKernelId;
 using argpool::PadMode;
 using argpool::PoolParams;
 using argpool::Result;

@@ -7,6 +7,9 @@
 //   mode bits 0-1: kernel (0 kAuto, 1 kScalar, 2 another id 2..6, 3 a raw id); bit 2: values only
 //   (indices = null); bit 3: wide configuration (any int64, any rank, any enum value);
 //   bits 4-6: dtype (0 float32, 1 float64, 2-6 the integer types, 7 an unknown code); bit 7: NHWC.
+#include <cstring>
+
+#include "configs/max_pool_config.h"
 #include "fuzz_common.h"
 
 using namespace fuzz;
@@ -38,7 +41,12 @@ void small_config(Reader& r, TensorShape* in, PoolParams* p, IndexSpec* spec, La
   *spec = read_index_spec(r);
 }
 
-bool runs_natively(MaxPoolKernelId k) { return k == MaxPoolKernelId::kAuto || k == MaxPoolKernelId::kScalar; }
+// A kernel by name (null: the preferred one). Natively the table holds the scalar references only.
+bool runs_natively(const char* kernel, DType dtype, Layout layout) {
+  if (kernel == nullptr) return true;
+  const argpool::MaxPoolKernelEntry* e = argpool::choose_max_pool_kernel(dtype, layout, argpool::PoolGeometry{}, kernel);
+  return e != nullptr && std::strstr(kernel, "_scalar") != nullptr;
+}
 
 void check_geometry(const TensorShape& in, const TensorShape& out, const PoolParams& p, const PoolParams& q,
                     const argpool::PoolGeometry& g) {
@@ -115,7 +123,7 @@ void chain(Reader& r, DType dtype, const TensorShape& input, const TensorShape& 
 }
 
 template <typename T>
-void run(Reader& r, DType dtype, MaxPoolKernelId kernel, bool with_indices, const TensorShape& input,
+void run(Reader& r, DType dtype, const char* kernel, bool with_indices, const TensorShape& input,
          const PoolParams& p, const IndexSpec& spec) {
   const PoolExpect x = expect_pool(input, p, dtype);
   auto pooled = new_shape();
@@ -162,13 +170,13 @@ void run(Reader& r, DType dtype, MaxPoolKernelId kernel, bool with_indices, cons
   FUZZ_CHECK(eo.ok(), "pool_output_shape accepted input %s but returned %s, which is not a valid tensor shape (%s)",
              describe(input).c_str(), describe(*pooled).c_str(), status_name(eo.status));
 
-  const bool applies = argpool::max_pool_kernel_applies(kernel, dtype, layout, g);
-  FUZZ_CHECK(applies == runs_natively(kernel), "max_pool_kernel_applies(%d) = %d in a native build",
-             static_cast<int>(kernel), applies);
+  const bool applies = argpool::choose_max_pool_kernel(dtype, layout, g, kernel) != nullptr;
+  FUZZ_CHECK(applies == runs_natively(kernel, dtype, layout), "choose_max_pool_kernel(%s) = %d in a native build",
+             kernel ? kernel : "(preferred)", applies);
 
   // What max_pool must answer: the index convention (when indices are wanted), then the kernel.
   Expect e = with_indices ? expect_index_spec(spec, layout, in) : Expect::Ok();
-  if (e.ok() && !runs_natively(kernel)) e = Expect::Fail(Status::kUnsupported);
+  if (e.ok() && !runs_natively(kernel, dtype, layout)) e = Expect::Fail(Status::kUnsupported);
   const bool unknown_dtype = !known_dtype(dtype);
 
   const i128 in_count = count_of(input), out_count = count_of(*pooled);
@@ -218,12 +226,16 @@ void run(Reader& r, DType dtype, MaxPoolKernelId kernel, bool with_indices, cons
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Reader r(data, size);
   const uint8_t mode = r.byte();
-  MaxPoolKernelId kernel = MaxPoolKernelId::kAuto;
+  // The preferred kernel, a kernel of the table (any dtype and layout: most do not match), or a
+  // name that is in no table.
+  size_t table_size = 0;
+  const argpool::MaxPoolKernelEntry* table = argpool::max_pool_kernels(&table_size);
+  const char* kernel = nullptr;
   switch (mode & 3) {
-    case 0: kernel = MaxPoolKernelId::kAuto; break;
-    case 1: kernel = MaxPoolKernelId::kScalar; break;
-    case 2: kernel = static_cast<MaxPoolKernelId>(2 + r.byte() % 5); break;
-    default: kernel = static_cast<MaxPoolKernelId>(static_cast<int8_t>(r.byte())); break;
+    case 0: kernel = nullptr; break;
+    case 1: kernel = table[r.byte() % table_size].name; break;
+    case 2: kernel = table[(2 * (r.byte() % (table_size / 2))) % table_size].name; break;
+    default: kernel = r.flag() ? "max_pool_nchw_f32_k2s2_wasmsimd" : "no such kernel"; break;
   }
   const bool with_indices = !(mode & 4);
   const int dtype_code = (mode >> 4) & 7;

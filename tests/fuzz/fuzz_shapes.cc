@@ -55,7 +55,7 @@ void pool(const TensorShape& input, const PoolParams& p, const IndexSpec& spec, 
     check_operator(argpool::max_pool(dtype, input, p, spec, nullptr, nullptr, nullptr), Expect::Ok(), dtype,
                    "max_pool (N = 0)");
     int64_t no_indices[1] = {-77};
-    check_operator(argpool::max_pool(dtype, input, p, spec, nullptr, nullptr, no_indices, MaxPoolKernelId::kScalar),
+    check_operator(argpool::max_pool(dtype, input, p, spec, nullptr, nullptr, no_indices, nullptr),
                    expect_index_spec(spec, p.layout, in), dtype, "max_pool (N = 0, scalar, indices)");
     FUZZ_CHECK(no_indices[0] == -77, "max_pool (N = 0) wrote an index");
   }

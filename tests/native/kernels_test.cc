@@ -8,6 +8,7 @@
 #include <limits>
 #include <random>
 #include <type_traits>
+#include <string>
 #include <vector>
 
 #include "argpool/operators.h"
@@ -95,7 +96,8 @@ void check_random_cases(DType dtype, uint32_t seed) {
     }
     std::vector<T> values(m), expect_values;
     std::vector<int32_t> indices(m), expect_indices;
-    ASSERT_TRUE(max_pool(dtype, in, p, IndexSpec{}, x.data(), values.data(), indices.data(), MaxPoolKernelId::kScalar).ok());
+    ASSERT_TRUE(max_pool(dtype, in, p, IndexSpec{}, x.data(), values.data(), indices.data(),
+                         dtype == DType::kFloat32 ? "max_pool_nchw_f32_scalar" : "max_pool_nchw_f64_scalar").ok());
     brute_force(in, p, out, x, &expect_values, &expect_indices);
     for (int64_t i = 0; i < m; ++i) {
       ASSERT_TRUE(same_bits(values[i], expect_values[i])) << "iteration " << iter << " output " << i;
@@ -169,11 +171,23 @@ TEST(MaxPoolBackward, OverlappingWindowsAccumulate) {
 // The planewise scatter kernels (and kAuto, which is planewise in a native build) against the
 // scalar references, bit for bit: random shapes, both layouts, random indices (duplicates galore),
 // NaN payloads. The results go into buffers poisoned with 0xA5 bytes, so a missed cell shows.
+const char* dtype_tag(DType dtype) {
+  switch (dtype) {
+    case DType::kFloat32: return "f32";
+    case DType::kFloat64: return "f64";
+    case DType::kInt8: return "s8";
+    case DType::kUint8: return "u8";
+    case DType::kInt16: return "s16";
+    case DType::kUint16: return "u16";
+    case DType::kInt32: return "s32";
+  }
+  return "?";
+}
+
 template <typename T>
 void check_scatter_kernels(DType dtype, uint32_t seed, bool backward) {
   std::mt19937 rng(seed);
   auto uniform = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
-  const ScatterKernelId kernels[] = {ScatterKernelId::kPlanewise, ScatterKernelId::kAuto};
   for (int iter = 0; iter < 300; ++iter) {
     const Layout layout = uniform(0, 1) ? Layout::kNHWC : Layout::kNCHW;
     TensorShape small, large;  // logical: the values / gradient and the unpooled / input shape
@@ -218,7 +232,12 @@ void check_scatter_kernels(DType dtype, uint32_t seed, bool backward) {
       }
     }
     const size_t out_count = static_cast<size_t>(plane * large.dims[0] * large.dims[1]);
-    auto run = [&](ScatterKernelId kernel, std::vector<T>* out) {
+    // Kernel names as in the table (src/configs/scatter_config.cpp); null: the preferred one.
+    const std::string name = std::string(backward ? "max_pool_backward_" : "max_unpool_") +
+                             (layout == Layout::kNCHW ? "nchw_" : "nhwc_") + dtype_tag(dtype);
+    const std::string planewise = name + "_planewise", scalar = name + "_scalar";
+    const char* const kernels[] = {planewise.c_str(), nullptr};
+    auto run = [&](const char* kernel, std::vector<T>* out) {
       out->assign(out_count, T(0));
       std::memset(out->data(), 0xa5, out_count * sizeof(T));
       if (backward) {
@@ -229,8 +248,8 @@ void check_scatter_kernels(DType dtype, uint32_t seed, bool backward) {
                         out->data(), kernel);
     };
     std::vector<T> expected, actual;
-    ASSERT_TRUE(run(ScatterKernelId::kScalar, &expected).ok());
-    for (const ScatterKernelId kernel : kernels) {
+    ASSERT_TRUE(run(scalar.c_str(), &expected).ok());
+    for (const char* kernel : kernels) {
       const Result r = run(kernel, &actual);
       ASSERT_TRUE(r.ok()) << r.message;
       for (size_t i = 0; i < out_count; ++i) {
@@ -239,12 +258,12 @@ void check_scatter_kernels(DType dtype, uint32_t seed, bool backward) {
         // wasm build, the product, is checked bit for bit in tests/unpool-simd.test.mjs.
         if (backward && same_nan(actual[i], expected[i])) continue;
         ASSERT_TRUE(same_bits(actual[i], expected[i]))
-            << "kernel " << static_cast<int>(kernel) << " element " << i << " iteration " << iter << ": " << actual[i]
+            << "kernel " << (kernel ? kernel : "(preferred)") << " element " << i << " iteration " << iter << ": " << actual[i]
             << " vs " << expected[i];
       }
     }
     // The wasm SIMD kernel does not exist natively.
-    EXPECT_EQ(run(ScatterKernelId::k2x2s2Simd, &actual).status, Status::kUnsupported);
+    EXPECT_EQ(run("max_unpool_nchw_x32_2x2s2_wasmsimd", &actual).status, Status::kUnsupported);
   }
 }
 

@@ -1,0 +1,226 @@
+// The wasm side of a call, after the snapshot: heap views, staging memory, the argument block, and
+// copies in and out with intrinsics. Nothing here reads a caller's object except through the
+// %TypedArray% intrinsics (length, buffer, offset, set), so no caller code can run from the moment
+// an argument is staged until the call returns.
+import { bindAbi, readCString } from './abi.js';
+import { ArgpoolError, ArgpoolRangeError, errorFromStatus } from './errors.js';
+import {
+  MathCeil, MathMax, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetBuffer,
+  TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength,
+  TypedArrayPrototypeSet, TypedArrays,
+} from './primordials.js';
+import { WasmTensor } from './tensor.js';
+
+const MAX_ALLOCATION = 2 ** 31 - 1; // the module's memory is capped at 2 GiB (CMakeLists.txt)
+const SCRATCH_BYTES = 1 << 16; // small calls stage in one block allocated at load
+
+export function createRuntime(Module, { extraExports = [] } = {}) {
+  const { abi, fns } = bindAbi(Module, extraExports);
+  const SLOT = abi.slots;
+  const statusNames = [];
+  for (const [name, code] of Object.entries(abi.statuses)) statusNames[code] = name;
+
+  // Whole-heap views, re-derived only when memory growth replaced the buffer (growth detaches the
+  // old one: its byteLength becomes 0).
+  const views = { u8: null, buffer: null, args: null, byTag: { __proto__: null } };
+  const argsAddress = fns.argpool_args();
+
+  function refresh() {
+    if (views.u8 === null || views.u8.byteLength === 0) {
+      const buffer = Module.HEAPU8.buffer;
+      views.buffer = buffer;
+      views.u8 = new TypedArrays.Uint8Array(buffer);
+      views.args = new TypedArrays.Float64Array(buffer, argsAddress, SLOT.COUNT);
+      views.byTag = { __proto__: null };
+    }
+  }
+
+  function heapBuffer() {
+    refresh();
+    return views.buffer;
+  }
+
+  // The argument block (a view over wasm memory, valid until the next allocation).
+  function args() {
+    refresh();
+    return views.args;
+  }
+
+  // A view of `count` elements of `ArrayType` at `pointer` (made with the captured constructor:
+  // no species lookup, so nothing a caller defined runs).
+  function viewAt(ArrayType, pointer, count) {
+    return new ArrayType(heapBuffer(), pointer, count);
+  }
+
+  function errorText() {
+    return readCString(Module, fns.argpool_error());
+  }
+
+  function check(fn, status) {
+    if (status !== 0) throw errorFromStatus(statusNames[status] ?? `status ${status}`, `${fn}: ${errorText()}`);
+  }
+
+  function malloc(fn, bytes) {
+    // 16-byte aligned (malloc gives 8): the kernels' 16-byte vector stores are much faster aligned.
+    const pointer = bytes <= MAX_ALLOCATION ? memalign(16, MathMax(bytes, 16)) : 0;
+    if (!pointer) {
+      throw new ArgpoolError(`${fn}: cannot allocate ${bytes} bytes of wasm memory (the module is limited to 2 GiB)`,
+        'ARGPOOL_OUT_OF_MEMORY');
+    }
+    return pointer;
+  }
+
+  // Called once so that Emscripten swaps its lazy wrappers for the raw exports, then kept.
+  Module._free(0);
+  const free = Module._free;
+  const scratch = { pointer: 0, bytes: 0, busy: false };
+  scratch.pointer = Module._memalign(16, SCRATCH_BYTES);
+  const memalign = Module._memalign;
+  scratch.bytes = scratch.pointer ? SCRATCH_BYTES : 0;
+
+  const align = (bytes) => MathCeil(bytes / 16) * 16;
+
+  // Runs body(p0, p1, p2) with one staging buffer per byte size (0: no buffer, pointer 0). Small calls
+  // share the scratch block kept since load; larger ones get their own, freed afterwards, so that a
+  // call leaves the heap as it found it.
+  function withStaging(fn, bytes0, bytes1, bytes2, body) {
+    const size0 = align(bytes0), size1 = align(bytes1), size2 = align(bytes2);
+    const total = size0 + size1 + size2;
+    if (total <= scratch.bytes && !scratch.busy) {
+      const base = scratch.pointer;
+      scratch.busy = true;
+      try {
+        return body(size0 && base, size1 && base + size0, size2 && base + size0 + size1);
+      } finally {
+        scratch.busy = false;
+      }
+    }
+    if (total === 0) return body(0, 0, 0);
+    const pointer = malloc(fn, total);
+    try {
+      return body(size0 && pointer, size1 && pointer + size0, size2 && pointer + size0 + size1);
+    } finally {
+      free(pointer);
+    }
+  }
+
+  // Copies a caller's typed array into wasm memory, measured now (a resizable or growable buffer,
+  // or a detached one, is measured at the moment of the copy).
+  function copyIn(fn, label, data, ArrayType, pointer, count) {
+    const length = TypedArrayPrototypeGetLength(data);
+    if (length !== count) throw resizedError(fn, label, length, count);
+    if (count > 0) TypedArrayPrototypeSet(viewAt(ArrayType, pointer, count), data);
+  }
+
+  // Copies `count` elements at `pointer` into a caller's typed array (measured now) or a new one.
+  function copyOut(fn, label, target, ArrayType, pointer, count) {
+    if (target === null) {
+      const result = new ArrayType(count);
+      if (count > 0) TypedArrayPrototypeSet(result, viewAt(ArrayType, pointer, count));
+      return result;
+    }
+    const length = TypedArrayPrototypeGetLength(target);
+    if (length !== count) throw resizedError(fn, label, length, count);
+    if (count > 0) TypedArrayPrototypeSet(target, viewAt(ArrayType, pointer, count));
+    return target;
+  }
+
+  function resizedError(fn, label, length, count) {
+    return new ArgpoolRangeError(`${fn}: ${label} has ${length} elements at the time of the copy but needs ${count} ` +
+      '(its buffer was resized, shrunk or detached during the call)', 'ARGPOOL_INVALID_ARGUMENT');
+  }
+
+  // Where a typed array or a wasm tensor lives, for overlap checks: { buffer, start, end } in bytes.
+  function extentOf(operand) {
+    if (operand.pointer) return { buffer: heapBuffer(), start: operand.pointer, end: operand.pointer + operand.bytes };
+    const data = operand.data;
+    const start = TypedArrayPrototypeGetByteOffset(data);
+    return { buffer: TypedArrayPrototypeGetBuffer(data), start, end: start + TypedArrayPrototypeGetByteLength(data) };
+  }
+
+  function overlap(a, b) {
+    if (a === null || b === null) return false;
+    const x = extentOf(a), y = extentOf(b);
+    return x.buffer === y.buffer && x.start < y.end && y.start < x.end;
+  }
+
+  function writeShape(a, slot, shape) {
+    a[slot] = shape.length;
+    for (let i = 0; i < shape.length; ++i) a[slot + 1 + i] = shape[i];
+  }
+
+  // Written by C++ after its checks: every dim is at most 2^31-1, so `| 0` is exact.
+  function readShape(a, slot) {
+    const rank = a[slot];
+    return rank === 3 ? [a[slot + 1] | 0, a[slot + 2] | 0, a[slot + 3] | 0]
+      : rank === 4 ? [a[slot + 1] | 0, a[slot + 2] | 0, a[slot + 3] | 0, a[slot + 4] | 0]
+        : [a[slot + 1] | 0, a[slot + 2] | 0, a[slot + 3] | 0, a[slot + 4] | 0, a[slot + 5] | 0];
+  }
+
+  function writeList(a, slot, values) {
+    for (let i = 0; i < values.length; ++i) a[slot + i] = values[i];
+  }
+
+  function writePoolParams(a, p) {
+    writeList(a, SLOT.KERNEL, p.kernelSize);
+    writeList(a, SLOT.STRIDE, p.stride);
+    writeList(a, SLOT.PAD_BEGIN, p.padBegin);
+    writeList(a, SLOT.PAD_END, p.padEnd);
+    writeList(a, SLOT.DILATION, p.dilation);
+    a[SLOT.CEIL_MODE] = p.ceilMode ? 1 : 0;
+    a[SLOT.PAD_MODE] = abi.padModes[p.padMode];
+    a[SLOT.LAYOUT] = abi.layouts[p.layout];
+  }
+
+  function writeUnpoolParams(a, p) {
+    writeList(a, SLOT.KERNEL, p.kernelSize);
+    writeList(a, SLOT.STRIDE, p.stride);
+    writeList(a, SLOT.PAD_BEGIN, p.padBegin);
+    writeList(a, SLOT.PAD_END, p.padEnd);
+    a[SLOT.HAS_OUTPUT_SIZE] = p.outputSize ? 1 : 0;
+    if (p.outputSize) writeList(a, SLOT.OUTPUT_SIZE, p.outputSize);
+    a[SLOT.LAYOUT] = abi.layouts[p.layout];
+  }
+
+  // `int64`: the storage type of these indices (an output's indexType or an input's array).
+  function writeIndexSpec(a, index, int64, to = false) {
+    a[to ? SLOT.TO_INDEX_MODE : SLOT.INDEX_MODE] = abi.indexModes[index.mode];
+    a[to ? SLOT.TO_INDEX_INT64 : SLOT.INDEX_INT64] = int64 ? 1 : 0;
+    a[to ? SLOT.TO_COLUMN_MAJOR : SLOT.COLUMN_MAJOR] = index.columnMajor ? 1 : 0;
+    a[to ? SLOT.TO_INCLUDE_BATCH : SLOT.INCLUDE_BATCH] = index.includeBatch ? 1 : 0;
+  }
+
+  // Owner token of this instance's tensors, and the safety net for tensors never disposed.
+  let liveTensors = 0;
+  const tensorRegistry = new SafeFinalizationRegistry((pointer) => {
+    free(pointer);
+    liveTensors -= 1;
+  });
+  const owner = ObjectFreeze({
+    Module,
+    release(tensor, pointer) {
+      tensorRegistry.unregister(tensor);
+      free(pointer);
+      liveTensors -= 1;
+    },
+  });
+
+  function registerTensor(tensor, pointer) {
+    liveTensors += 1;
+    tensorRegistry.register(tensor, pointer, tensor);
+  }
+
+  function stats() {
+    return {
+      wasmMemoryBytes: heapBuffer().byteLength,
+      heapInUseBytes: fns.argpool_heap_in_use(),
+      liveTensors,
+    };
+  }
+
+  return ObjectFreeze({
+    Module, abi, fns, SLOT, owner, args, check, malloc, free, withStaging, copyIn, copyOut, overlap, viewAt,
+    writeShape, readShape, writeList, writePoolParams, writeUnpoolParams, writeIndexSpec, registerTensor, stats,
+    WasmTensor,
+  });
+}

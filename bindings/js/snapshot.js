@@ -1,0 +1,157 @@
+// Snapshots: the first hop of every public call. Each value argpool needs from a caller's object
+// (an option, a shape element, a tensor's data or shape, an `out` member) is read exactly once here,
+// into a plain value, before anything is staged in wasm memory; the rest of the call uses only the
+// copies. Getters, Proxy traps and caller-defined methods can run only during these reads: none runs
+// once staging has begun. Typed arrays are recognised and measured with intrinsics (primordials.js),
+// never with the object's own properties; options count only as own properties (nothing inherited).
+import { ArgpoolError, ArgpoolTypeError } from './errors.js';
+import {
+  ArrayBufferIsView, ArrayIsArray, FunctionPrototypeCall, JSONStringify, ObjectGetOwnPropertyDescriptor, ObjectKeys,
+  StringPrototypeSlice, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag,
+} from './primordials.js';
+import { WasmTensor } from './tensor.js';
+
+// The intrinsic kind of a genuine typed array ('Float32Array', …), or undefined for anything else
+// (plain objects made from a typed-array prototype, Proxies, arrays with a Symbol.toStringTag).
+export function typedArrayTag(value) {
+  return ArrayBufferIsView(value) ? TypedArrayPrototypeGetSymbolToStringTag(value) : undefined;
+}
+
+const article = (text) => (/^[AEIOU]/.test(text) && !/^Uint/.test(text) ? 'an' : 'a');
+
+// What a value is, for messages: never reads a caller's property.
+export function describe(value) {
+  if (value === null) return 'null';
+  if (value === undefined) return 'undefined';
+  const tag = typedArrayTag(value);
+  if (tag !== undefined) return `${article(tag)} ${tag}`;
+  if (ArrayIsArray(value)) return 'an array';
+  switch (typeof value) {
+    case 'number': return `${value}`;
+    case 'bigint': return `${value}n`;
+    case 'boolean': return `${value}`;
+    case 'string': return `the string ${JSONStringify(value.length > 40 ? StringPrototypeSlice(value, 0, 40) + '…' : value)}`;
+    case 'function': return 'a function';
+    case 'symbol': return 'a symbol';
+    default: return 'an object';
+  }
+}
+
+// A read that throws (a getter's or a Proxy trap's own error, a Proxy of an argpool tensor) becomes
+// an ArgpoolTypeError naming what was read; argpool's own errors (from a re-entrant call) pass.
+function readFailed(fn, label, cause) {
+  if (cause instanceof ArgpoolError || cause?.code?.startsWith?.('ARGPOOL_')) return cause;
+  const error = new ArgpoolTypeError(`${fn}: reading ${label} threw: ${cause?.message ?? String(cause)}`,
+    'ARGPOOL_INVALID_TYPE');
+  error.cause = cause;
+  return error;
+}
+
+// object[key], read once.
+export function readProperty(fn, label, object, key) {
+  try {
+    return object[key];
+  } catch (cause) {
+    throw readFailed(fn, label, cause);
+  }
+}
+
+// A list's elements, each read once, into a plain array: from a genuine Array (its `length` and
+// indexed elements; a Proxy's traps run once each) or a genuine typed array (intrinsic length).
+// Anything else is returned as it is, for the caller's type check.
+export function snapshotList(fn, label, value) {
+  if (typedArrayTag(value) !== undefined) {
+    const length = TypedArrayPrototypeGetLength(value);
+    const copy = new Array(length);
+    for (let i = 0; i < length; ++i) copy[i] = value[i]; // integer-indexed: no caller code
+    return copy;
+  }
+  if (!ArrayIsArray(value)) return value;
+  try {
+    const length = value.length;
+    if (typeof length !== 'number' || !(length >= 0 && length <= 64)) {
+      throw new ArgpoolTypeError(`${fn}: ${label} must be a short array, got length ${describe(length)}`);
+    }
+    const copy = new Array(length);
+    for (let i = 0; i < length; ++i) copy[i] = value[i];
+    return copy;
+  } catch (cause) {
+    throw readFailed(fn, label, cause);
+  }
+}
+
+const own = (descriptor, object, fn, label) => {
+  if (descriptor === undefined) return undefined;
+  if ('value' in descriptor) return descriptor.value;
+  if (typeof descriptor.get !== 'function') return undefined;
+  try {
+    return FunctionPrototypeCall(descriptor.get, object);
+  } catch (cause) {
+    throw readFailed(fn, label, cause);
+  }
+};
+
+// The own enumerable properties of an options object, each read once, into a null-prototype
+// object; array values are copied too (snapshotList). `allowed`: the known option names (others
+// are an error). `undefined` stands for {}.
+export function snapshotOptions(fn, options, allowed, what = 'options') {
+  if (options === undefined) return { __proto__: null };
+  if (options === null || typeof options !== 'object' || ArrayIsArray(options) || typedArrayTag(options) !== undefined) {
+    throw new ArgpoolTypeError(`${fn}: ${what} must be an object such as { kernelSize: 2 }, got ${describe(options)}`);
+  }
+  let keys;
+  try {
+    keys = ObjectKeys(options);
+  } catch (cause) {
+    throw readFailed(fn, what, cause);
+  }
+  const snapshot = { __proto__: null };
+  for (let k = 0; k < keys.length; ++k) {
+    const key = keys[k];
+    if (!allowed.includes(key)) {
+      throw new ArgpoolTypeError(`${fn}: unknown option '${key}'; known options: ${allowed.join(', ')}`);
+    }
+    let descriptor;
+    try {
+      descriptor = ObjectGetOwnPropertyDescriptor(options, key);
+    } catch (cause) {
+      throw readFailed(fn, `${what}.${key}`, cause);
+    }
+    snapshot[key] = snapshotList(fn, `${what}.${key}`, own(descriptor, options, fn, `${what}.${key}`));
+  }
+  return snapshot;
+}
+
+// A tensor argument, read once:
+//   { tensor }                    an argpool WasmTensor (brand-checked: a Proxy of one is not one);
+//   { data, tag, shape }          a { data, shape } (or ONNX Runtime's { data, dims }) object: `data`
+//                                 as given (checked and measured later, with intrinsics), `tag` its
+//                                 intrinsic kind, `shape` a plain copy of the shape's elements.
+// Tensors of other libraries get a message that says what to pass instead.
+export function snapshotTensor(fn, name, value) {
+  if (WasmTensor.isTensor(value)) return { tensor: value, data: null, tag: undefined, shape: null };
+  if (value === null || typeof value !== 'object') {
+    throw new ArgpoolTypeError(`${fn}: ${name} must be a tensor { data, shape } or an argpool tensor, got ${describe(value)}`);
+  }
+  const data = readProperty(fn, `${name}.data`, value, 'data');
+  if (typeof data === 'function') {
+    // tf.Tensor: data() is an async method; its shape is t.shape.
+    throw new ArgpoolTypeError(`${fn}: ${name} looks like a TensorFlow.js tensor: use argpool/tfjs (registerArgpool), or pass { data: t.dataSync(), shape: t.shape }`);
+  }
+  let shape = readProperty(fn, `${name}.shape`, value, 'shape');
+  let shapeLabel = `${name}.shape`;
+  if (shape === undefined) {
+    shape = readProperty(fn, `${name}.dims`, value, 'dims'); // ONNX Runtime Web's ort.Tensor
+    shapeLabel = `${name}.dims`;
+  }
+  const tag = typedArrayTag(data);
+  if (tag === undefined) {
+    throw new ArgpoolTypeError(`${fn}: ${name}.data must be a typed array (a genuine one, not a look-alike), got ${describe(data)}`,
+      'ARGPOOL_INVALID_TYPE');
+  }
+  const copy = snapshotList(fn, shapeLabel, shape);
+  if (!ArrayIsArray(copy)) {
+    throw new ArgpoolTypeError(`${fn}: ${shapeLabel} must be an array of integers, got ${describe(shape)}`);
+  }
+  return { tensor: null, data, tag, shape: copy, shapeLabel };
+}
