@@ -117,13 +117,13 @@ test('outputShape follows the floor/ceil rules; the same options object serves p
 
 test('memory growth in the middle of a sequence of calls keeps every result correct', async () => {
   const ap = await argpool.init();
-  const before = ap._internal.heapBytes();
+  const before = ap.stats().wasmMemoryBytes;
   const small = ap.maxPool(seed(), { kernelSize: 2 });
   // 64 x 256 x 256 floats = 16 MiB input: more than the initial 16 MiB heap holds with its outputs.
   const big = { data: new Float32Array(64 * 256 * 256), shape: [1, 64, 256, 256] };
   for (let i = 0; i < big.data.length; ++i) big.data[i] = (i * 7919) % 1000;
   const pooled = ap.maxPool(big, { kernelSize: 2 });
-  assert.ok(ap._internal.heapBytes() > before, 'the heap grew');
+  assert.ok(ap.stats().wasmMemoryBytes > before, 'the heap grew');
   // Spot-check against a direct computation.
   for (const o of [0, 12345, pooled.values.data.length - 1]) {
     const plane = Math.floor(o / (128 * 128)), r = Math.floor((o % (128 * 128)) / 128), c = o % 128;

@@ -81,7 +81,7 @@ const cases = [
   ['unsupported typed array (Uint32Array)', () => ap.maxPool({ data: new Uint32Array(16), shape: [1, 1, 4, 4] }, { kernelSize: 2 }),
     ArgpoolTypeError, 'ARGPOOL_INVALID_TYPE', /input\.data must be a Float32Array, Float64Array, Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array or Uint8ClampedArray, got a Uint32Array/],
   ['plain array data', () => ap.maxPool({ data: new Array(16).fill(0), shape: [1, 1, 4, 4] }, { kernelSize: 2 }),
-    ArgpoolTypeError, 'ARGPOOL_INVALID_TYPE', /input\.data must be a Float32Array, .* got an array of length 16/],
+    ArgpoolTypeError, 'ARGPOOL_INVALID_TYPE', /input\.data must be a Float32Array, .* got an array/],
   ['input not an object', () => ap.maxPool(new Float32Array(16), { kernelSize: 2 }),
     ArgpoolTypeError, 'ARGPOOL_INVALID_TYPE', /input\.data must be/],
   ['input null', () => ap.maxPool(null, { kernelSize: 2 }),

@@ -161,7 +161,7 @@ for (const [label, args, name] of [
   ['X missing', [undefined, { kernel_shape: [2, 2] }], 'X'], ['kernel_shape missing', [seed(), {}], 'kernel_shape'],
   ['an unknown attribute', [seed(), { kernel_shape: [2, 2], kernel: [2, 2] }], 'kernel'],
   ['strides NaN', [seed(), { kernel_shape: [2, 2], strides: [NaN, 1] }], 'stride'],
-  ['auto_pad unknown', [seed(), { kernel_shape: [2, 2], auto_pad: 'SAME' }], 'autoPad'],
+  ['auto_pad unknown', [seed(), { kernel_shape: [2, 2], auto_pad: 'SAME' }], 'auto_pad'],
 ]) MATRIX.push(['onnx.maxPool', label, () => args, name]);
 for (const [label, args, name] of [
   ['I of wrong type', [pooled(), { data: new Float32Array(4), shape: [1, 1, 2, 2] }, { kernel_shape: [2, 2], strides: [2, 2] }], 'indices'],

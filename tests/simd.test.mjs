@@ -4,11 +4,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { init } from '../bindings/js/node.js';
+import { createTester } from './support/tester.mjs';
 import { firstBitDifference, randInt, rng, specialValues } from './random.mjs';
 
-const ap = await init();
-const { maxPool: maxPoolWith } = ap._internal;
+const tester = await createTester();
+const { ap } = tester;
+const maxPoolWith = tester.maxPool;
 // ARGPOOL_DIFF_SCALE=N multiplies the random cases (and takes N times longer); seeds stay fixed.
 const SCALE = Math.max(1, Number(process.env.ARGPOOL_DIFF_SCALE ?? 1));
 

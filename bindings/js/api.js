@@ -27,6 +27,14 @@ export function createArgpool(Module, { testing = null } = {}) {
   const unpoolCache = P.createCache();
   const backwardCache = P.createCache();
 
+  // Options that must be given (an object with at least kernelSize): undefined is not {} here.
+  function required(fn, options) {
+    if (options === undefined) {
+      throw new ArgpoolTypeError(`${fn}: options must be an object such as { kernelSize: 2 }, got undefined`);
+    }
+    return options;
+  }
+
   // ---- max pooling ------------------------------------------------------------------------------
 
   function maxPoolWith(fn, xs, opts, outSnap, rank) {
@@ -39,7 +47,7 @@ export function createArgpool(Module, { testing = null } = {}) {
 
   function maxPoolImpl(fn, input, options, out, rank) {
     const xs = snapshotTensor(fn, 'input', input);
-    const opts = snapshotOptions(fn, options, POOL_OPTIONS);
+    const opts = snapshotOptions(fn, required(fn, options), POOL_OPTIONS);
     const outSnap = P.snapshotPoolOut(fn, out, opts.returnIndices !== false);
     return maxPoolWith(fn, xs, opts, outSnap, rank);
   }
@@ -60,7 +68,7 @@ export function createArgpool(Module, { testing = null } = {}) {
   function maxUnpoolImpl(fn, values, indices, options, out, rank) {
     const vs = snapshotTensor(fn, 'values', values);
     const is = snapshotTensor(fn, 'indices', indices);
-    const opts = snapshotOptions(fn, options, UNPOOL_OPTIONS);
+    const opts = snapshotOptions(fn, required(fn, options), UNPOOL_OPTIONS);
     const outSnap = P.snapshotOutTensor(fn, out);
     return maxUnpoolWith(fn, vs, is, opts, outSnap, rank);
   }
@@ -321,9 +329,31 @@ export function createArgpool(Module, { testing = null } = {}) {
     run(input, out) {
       const fn = 'maxPoolPlan.run';
       if (!isPlan(this, MaxPoolPlan)) throw new ArgpoolTypeError(`${fn}: called on something that is not a plan`);
+      if (out !== undefined && out !== null && typeof out === 'object' && WasmTensor.isTensor(input)) {
+        // Zero-copy: every operand a live wasm tensor of the plan's dtypes and shapes. `out`'s members
+        // are read once; any mismatch takes the general path below, which reports it.
+        const values = readProperty(fn, 'out.values', out, 'values');
+        const state = Plan.stateOf(fn, this);
+        const indices = state.withIndices ? readProperty(fn, 'out.indices', out, 'indices') : null;
+        const live = Plan.stateOf(fn, this);
+        const { owner } = rt;
+        const x = WasmTensor.pointerIf(input, owner, live.dtype.name, live.inputShape);
+        const v = WasmTensor.pointerIf(values, owner, live.dtype.name, live.outputShape);
+        const i = live.withIndices ? WasmTensor.pointerIf(indices, owner, live.indexType.name, live.outputShape) : -1;
+        if (x !== 0 && v !== 0 && i !== 0 && v !== x && i !== x && i !== v) {
+          rt.fns.argpool_run_max_pool(live.pointer, x, v, i === -1 ? 0 : i);
+          return out;
+        }
+        return this.#general(fn, input, { out, values: snapshotTensor(fn, 'out.values', values),
+          indices: live.withIndices ? snapshotTensor(fn, 'out.indices', indices) : null });
+      }
+      return this.#general(fn, input, undefined, out);
+    }
+
+    #general(fn, input, outSnapshot, out) {
       const xs = snapshotTensor(fn, 'input', input);
       const state = Plan.stateOf(fn, this);
-      const outSnap = P.snapshotPoolOut(fn, out, state.withIndices);
+      const outSnap = outSnapshot ?? P.snapshotPoolOut(fn, out, state.withIndices);
       const live = Plan.stateOf(fn, this); // a getter may have disposed the plan
       const x = P.exact(fn, 'input', xs, 'values', live.inputShape, live.dtype, "the plan's input");
       return P.runPool(fn, live, x, outSnap);

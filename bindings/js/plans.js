@@ -54,7 +54,7 @@ export function createPlans(rt) {
       const shape = WasmTensor.dimsOf(t);
       if (!hasRank(shape, rank)) throw rankError(fn, `${name}.shape`, shape, rank, layout);
       const count = product(shape);
-      return { pointer, data: null, dtype, shape, count, bytes: count * dtype.ArrayType.BYTES_PER_ELEMENT };
+      return { source: snap.source, pointer, data: null, dtype, shape, count, bytes: count * dtype.ArrayType.BYTES_PER_ELEMENT };
     }
     const shape = checkShape(fn, snap.shapeLabel, snap.shape, rank, layout);
     const count = product(shape);
@@ -62,17 +62,27 @@ export function createPlans(rt) {
     if (length !== count) {
       throw new ArgpoolRangeError(`${fn}: ${name}.data has ${length} elements but ${snap.shapeLabel} ${shapeString(shape)} needs ${count}`);
     }
-    return { pointer: 0, data: snap.data, dtype, shape, count, bytes: count * dtype.ArrayType.BYTES_PER_ELEMENT };
+    return { source: snap.source, pointer: 0, data: snap.data, dtype, shape, count, bytes: count * dtype.ArrayType.BYTES_PER_ELEMENT };
   }
 
   // An operand that must have exactly `shape` and `type` (a plan's input, or an output target).
   function exact(fn, name, snap, kind, shape, type, role) {
-    const o = operand(fn, name, snap, kind, shape.length - 2);
+    const given = snap.tensor !== null ? WasmTensor.dtypeOf(snap.tensor).name
+      : (DTYPE_BY_TAG.get(snap.tag) ?? INDEX_TYPE_BY_TAG.get(snap.tag))?.name;
+    const o = given === type.name ? operand(fn, name, snap, kind, shape.length - 2)
+      : { dtype: { name: given }, shape: snap.tensor !== null ? WasmTensor.dimsOf(snap.tensor) : snap.shape ?? [] };
     if (o.dtype.name !== type.name || !sameShape(o.shape, shape)) {
-      const what = snap.tensor !== null ? `a '${o.dtype.name}' tensor` : `${describe(snap.data)}`;
-      throw new ArgpoolRangeError(`${fn}: ${name} must be ${role} of type '${type.name}' and shape ${shapeString(shape)}, got ${what} ${shapeString(o.shape)}`);
+      const what = snap.tensor !== null ? `'${o.dtype.name}'` : `${describe(snap.data)}`;
+      throw new ArgpoolRangeError(`${fn}: ${name} must be a '${type.name}' tensor of shape ${shapeString(shape)}${role ? ` (${role})` : ''}, got ${what} ${shapeString(o.shape)}`);
     }
     return o;
+  }
+
+  // An output that is one of the call's inputs (the same object) is refused before its shape is.
+  function notAnInput(fn, name, snap, inputs) {
+    for (let i = 0; i < inputs.length; ++i) {
+      if (snap.source === inputs[i].source) throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs`);
+    }
   }
 
   function checkDistinct(fn, outputs, inputs) {
@@ -151,8 +161,10 @@ export function createPlans(rt) {
     const resultType = x.dtype; // a Uint8ClampedArray input gives Uint8ClampedArray values
     let v = null, ix = null;
     if (outSnap !== null) {
-      v = exact(fn, 'out.values', outSnap.values, 'values', outputShape, plan.dtype, 'a tensor');
-      if (withIndices) ix = exact(fn, 'out.indices', outSnap.indices, 'indices', outputShape, indexType, 'a tensor');
+      notAnInput(fn, 'out.values', outSnap.values, [x]);
+      if (withIndices) notAnInput(fn, 'out.indices', outSnap.indices, [x, outSnap.values]);
+      v = exact(fn, 'out.values', outSnap.values, 'values', outputShape, plan.dtype, null);
+      if (withIndices) ix = exact(fn, 'out.indices', outSnap.indices, 'indices', outputShape, indexType, null);
       checkDistinct(fn, [['out.values', v], ['out.indices', ix]], [['input', x]]);
     }
     if (x.pointer && v?.pointer && (!withIndices || ix.pointer)) { // all in wasm memory: zero-copy
@@ -199,7 +211,8 @@ export function createPlans(rt) {
     const ValueType = plan.dtype.ArrayType;
     let o = null;
     if (outSnap !== null) {
-      o = exact(fn, 'out', outSnap.tensor, 'values', resultShape, plan.dtype, 'a tensor');
+      notAnInput(fn, 'out', outSnap.tensor, [v, idx]);
+      o = exact(fn, 'out', outSnap.tensor, 'values', resultShape, plan.dtype, null);
       checkDistinct(fn, [['out', o]], [[names[0], v], [names[1], idx]]);
     }
     const outBytes = o?.pointer ? 0 : resultCount * ValueType.BYTES_PER_ELEMENT;

@@ -129,29 +129,26 @@ export function snapshotOptions(fn, options, allowed, what = 'options') {
 //                                 intrinsic kind, `shape` a plain copy of the shape's elements.
 // Tensors of other libraries get a message that says what to pass instead.
 export function snapshotTensor(fn, name, value) {
-  if (WasmTensor.isTensor(value)) return { tensor: value, data: null, tag: undefined, shape: null };
+  if (WasmTensor.isTensor(value)) return { source: value, tensor: value, data: null, tag: undefined, shape: null };
   if (value === null || typeof value !== 'object') {
-    throw new ArgpoolTypeError(`${fn}: ${name} must be a tensor { data, shape } or an argpool tensor, got ${describe(value)}`);
+    throw new ArgpoolTypeError(`${fn}: ${name} must be an object { data, shape }, got ${describe(value)}`);
   }
   const data = readProperty(fn, `${name}.data`, value, 'data');
   if (typeof data === 'function') {
     // tf.Tensor: data() is an async method; its shape is t.shape.
     throw new ArgpoolTypeError(`${fn}: ${name} looks like a TensorFlow.js tensor: use argpool/tfjs (registerArgpool), or pass { data: t.dataSync(), shape: t.shape }`);
   }
+  const tag = typedArrayTag(data); // undefined for anything but a genuine typed array: refused later
+  if (tag === undefined) return { source: value, tensor: null, data, tag, shape: null, shapeLabel: `${name}.shape` };
   let shape = readProperty(fn, `${name}.shape`, value, 'shape');
   let shapeLabel = `${name}.shape`;
   if (shape === undefined) {
     shape = readProperty(fn, `${name}.dims`, value, 'dims'); // ONNX Runtime Web's ort.Tensor
     shapeLabel = `${name}.dims`;
   }
-  const tag = typedArrayTag(data);
-  if (tag === undefined) {
-    throw new ArgpoolTypeError(`${fn}: ${name}.data must be a typed array (a genuine one, not a look-alike), got ${describe(data)}`,
-      'ARGPOOL_INVALID_TYPE');
-  }
   const copy = snapshotList(fn, shapeLabel, shape);
   if (!ArrayIsArray(copy)) {
     throw new ArgpoolTypeError(`${fn}: ${shapeLabel} must be an array of integers, got ${describe(shape)}`);
   }
-  return { tensor: null, data, tag, shape: copy, shapeLabel };
+  return { source: value, tensor: null, data, tag, shape: copy, shapeLabel };
 }

@@ -60,6 +60,19 @@ export class WasmTensor {
   /** @internal Whether `value` is a WasmTensor (a brand check: runs no caller code, false for a Proxy). */
   static isTensor(value) { return value !== null && typeof value === 'object' && #pointer in value; }
 
+  /**
+   * @internal The address of a live tensor of `owner` with dtype `dtypeName` and exactly `dims`, else 0
+   * (the caller then takes the general path, which says what is wrong). Runs no caller code.
+   */
+  static pointerIf(value, owner, dtypeName, dims) {
+    if (value === null || typeof value !== 'object' || !(#pointer in value)) return 0;
+    if (value.#owner !== owner || value.#dtype.name !== dtypeName) return 0;
+    const mine = value.#dims;
+    if (mine.length !== dims.length) return 0;
+    for (let i = 0; i < dims.length; ++i) if (mine[i] !== dims[i]) return 0;
+    return value.#pointer;
+  }
+
   /** @internal The address or 0 when disposed, without checks. */
   static rawPointer(tensor) { return tensor.#pointer; }
 

@@ -46,6 +46,7 @@ class Text {
     return at == nullptr ? npos : static_cast<size_t>(at - data_);
   }
   bool operator==(const char* s) const { return std::strcmp(data_, s) == 0; }
+  bool operator==(const Text& t) const { return size_ == t.size_ && std::memcmp(data_, t.data_, size_) == 0; }
 
  private:
   size_t size_ = 0;

@@ -689,7 +689,7 @@ inline void check_index_failure(const Result& r, size_t bad, i128 value, const c
   const std::string needle = "indices.data[" + std::to_string(bad) + "] = " + std::to_string(static_cast<int64_t>(value));
   FUZZ_CHECK(r.status == Status::kIndexOutOfRange, "%s: expected index-out-of-range for %s, got %s: %s", what,
              needle.c_str(), status_name(r.status), r.message.c_str());
-  FUZZ_CHECK(r.message.find(needle) != std::string::npos, "%s: message \"%s\" does not name %s", what,
+  FUZZ_CHECK(r.message.find(needle.c_str()) != std::string::npos, "%s: message \"%s\" does not name %s", what,
              r.message.c_str(), needle.c_str());
 }
 
