@@ -201,6 +201,26 @@ void memory_bound_abi(uintptr_t input, double input_count, uintptr_t values, uin
                             two_passes ? MemoryBoundPattern::kTwoPasses : MemoryBoundPattern::kInterleaved);
 }
 
+// max_unpool_backward: shape A = valuesShape (its rank sizes the unpooling options), B = indices,
+// C = gradOutput; the unpooling options are checked only when kHasPoolParams is set.
+int max_unpool_backward_abi(int dtype_code, uintptr_t grad, uintptr_t indices, uintptr_t grad_values) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  const UnpoolParams params = read_unpool_params();
+  return finish(max_unpool_backward(dtype, read_shape(kShapeC), read_shape(kShapeB), read_shape(kShapeA), params.layout,
+                                    g_args[kHasPoolParams] != 0 ? &params : nullptr, read_index_spec(),
+                                    reinterpret_cast<const void*>(grad), reinterpret_cast<const void*>(indices),
+                                    reinterpret_cast<void*>(grad_values)));
+}
+
+int check_unpool_backward_abi(int dtype_code) {
+  DType dtype;
+  if (!read_dtype(dtype_code, &dtype)) return static_cast<int>(Status::kInvalidArgument);
+  const UnpoolParams params = read_unpool_params();
+  return finish(check_unpool_backward_shapes(dtype, read_shape(kShapeC), read_shape(kShapeB), read_shape(kShapeA),
+                                             params.layout, g_args[kHasPoolParams] != 0 ? &params : nullptr));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(argpool) {
@@ -215,4 +235,6 @@ EMSCRIPTEN_BINDINGS(argpool) {
   emscripten::function("last_error", &last_error);
   emscripten::function("heap_in_use", &heap_in_use);
   emscripten::function("memory_bound", &memory_bound_abi);
+  emscripten::function("max_unpool_backward", &max_unpool_backward_abi);
+  emscripten::function("check_unpool_backward", &check_unpool_backward_abi);
 }

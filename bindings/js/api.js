@@ -362,6 +362,50 @@ export function createArgpool(Module) {
     });
   }
 
+  // ---- maxUnpoolBackward: the gradient of maxUnpool with respect to its values (a gather) ----
+  const maxUnpoolBackwardOps = { run: Module.max_unpool_backward, check: Module.check_unpool_backward };
+
+  function maxUnpoolBackwardImpl(fn, gradOutput, indices, valuesShape, options, rank, out) {
+    const layout = layoutOf(options);
+    const g = operand(fn, 'gradOutput', gradOutput, rank, 'values', layout);
+    const idx = operand(fn, 'indices', indices, rank, 'indices', layout);
+    const shape = checkShape(fn, 'valuesShape', valuesShape, rank, layout);
+    // Unpooling parameters are optional: with them, gradOutput's shape is checked against them.
+    const withParams = options !== undefined && options !== null && typeof options === 'object' && options.kernelSize !== undefined;
+    const params = withParams ? parseUnpoolOptions(fn, options, shape) : parseTensorOptions(fn, options);
+    const { dtype } = g;
+    const a = args();
+    writeShape(a, SLOT.SHAPE_A, shape);
+    writeShape(a, SLOT.SHAPE_B, idx.shape);
+    writeShape(a, SLOT.SHAPE_C, g.shape);
+    a[SLOT.HAS_POOL_PARAMS] = withParams ? 1 : 0;
+    if (withParams) {
+      writeSpatial(a, SLOT.KERNEL, params.kernelSize);
+      writeSpatial(a, SLOT.STRIDE, params.stride);
+      writeSpatial(a, SLOT.PAD_BEGIN, params.padBegin);
+      writeSpatial(a, SLOT.PAD_END, params.padEnd);
+      a[SLOT.HAS_OUTPUT_SIZE] = params.outputSize ? 1 : 0;
+      if (params.outputSize) writeSpatial(a, SLOT.OUTPUT_SIZE, params.outputSize);
+    }
+    a[SLOT.LAYOUT] = LAYOUT[params.layout];
+    writeIndexSpec(a, params.index, idx.dtype.int64);
+    check(fn, maxUnpoolBackwardOps.check(dtype.code)); // shapes first: nothing is allocated for a bad call
+    const count = product(shape);
+    const outTarget = out === undefined ? null : target(fn, 'out', out, shape, dtype, gradOutput, indices);
+    const gBytes = stagedBytes(g, g.data?.length ?? 0, dtype);
+    const indicesBytes = stagedBytes(idx, idx.data?.length ?? 0, idx.dtype);
+    const outBytes = outTarget?.pointer ? 0 : count * dtype.ArrayType.BYTES_PER_ELEMENT;
+    return withBuffers(fn, gBytes, indicesBytes, outBytes, (gBuffer, iBuffer, outBuffer) => {
+      const gPtr = g.pointer || gBuffer;
+      const iPtr = idx.pointer || iBuffer;
+      if (!g.pointer) copyIn(dtype.ArrayType, gPtr, g.data);
+      if (!idx.pointer) copyIn(idx.dtype.ArrayType, iPtr, idx.data);
+      const outPtr = outTarget?.pointer || outBuffer;
+      check(fn, maxUnpoolBackwardOps.run(dtype.code, gPtr, iPtr, outPtr));
+      return deliver(outTarget, outPtr, dtype, shape, count) ?? out;
+    });
+  }
+
   function outputShape(inputShape, options) {
     const fn = 'outputShape';
     const shape = checkShape(fn, 'inputShape', inputShape, undefined);
@@ -467,6 +511,7 @@ export function createArgpool(Module) {
     maxPoolBackward1d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward1d', g, i, s, o, 1, out),
     maxPoolBackward2d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward2d', g, i, s, o, 2, out),
     maxPoolBackward3d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward3d', g, i, s, o, 3, out),
+    maxUnpoolBackward: (g, i, s, o, out) => maxUnpoolBackwardImpl('maxUnpoolBackward', g, i, s, o, undefined, out),
     outputShape,
     convertIndices,
     tensor,

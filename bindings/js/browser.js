@@ -19,5 +19,6 @@ export const {
   maxPool, maxPool1d, maxPool2d, maxPool3d,
   maxUnpool, maxUnpool1d, maxUnpool2d, maxUnpool3d,
   maxPoolBackward, maxPoolBackward1d, maxPoolBackward2d, maxPoolBackward3d,
+  maxUnpoolBackward,
   outputShape, convertIndices, tensor, stats,
 } = entry;

@@ -444,4 +444,76 @@ Result convert_indices(const TensorShape& input_shape, const TensorShape& indice
   return Result::Ok();
 }
 
+Result check_unpool_backward_shapes(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                                    const TensorShape& values_shape, Layout layout, const UnpoolParams* params) {
+  if (static_cast<int>(dtype) < 0 || static_cast<int>(dtype) >= kDTypeCount) {
+    return Result::Error(Status::kInvalidArgument, "unknown dtype " + std::to_string(static_cast<int>(dtype)));
+  }
+  if (layout != Layout::kNCHW && layout != Layout::kNHWC) {
+    return Result::Error(Status::kInvalidArgument, "unknown layout " + std::to_string(static_cast<int>(layout)));
+  }
+  Result r = validate_tensor_shape(grad_shape, "gradOutput.shape", dtype);
+  if (!r.ok()) return r;
+  if (!(r = validate_tensor_shape(values_shape, "valuesShape", dtype)).ok()) return r;
+  const TensorShape g = to_logical(grad_shape, layout), v = to_logical(values_shape, layout);
+  if (g.spatial_rank != v.spatial_rank || g.batch() != v.batch() || g.channels() != v.channels()) {
+    return Result::Error(Status::kInvalidArgument, "gradOutput.shape " + format_shape(grad_shape) +
+                                                       " must have the rank, N and C of valuesShape " +
+                                                       format_shape(values_shape));
+  }
+  // Both planes are multiplied out below; the gradient's must be addressable by int32 indices.
+  for (const TensorShape* t : {&g, &v}) {
+    int64_t plane = 1;
+    for (int i = 0; i < t->spatial_rank && plane <= INT32_MAX; ++i) plane *= t->spatial(i);
+    if (plane > INT32_MAX) {
+      return Result::Error(Status::kInvalidArgument,
+                           std::string(t == &g ? "gradOutput.shape " + format_shape(grad_shape)
+                                               : "valuesShape " + format_shape(values_shape)) +
+                               ": a spatial plane has more than 2^31-1 elements, which int32 indices cannot address");
+    }
+  }
+  if (!same_dims(values_shape, indices_shape)) {
+    return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
+                                                       " must equal valuesShape " + format_shape(values_shape));
+  }
+  if (params != nullptr) {
+    if (params->layout != layout) {
+      return Result::Error(Status::kInvalidArgument, "the unpooling options' layout differs from the tensors' layout");
+    }
+    TensorShape unpooled;
+    if (!(r = unpool_output_shape(values_shape, *params, dtype, &unpooled)).ok()) return r;
+    if (!same_dims(unpooled, grad_shape)) {
+      return Result::Error(Status::kInvalidArgument,
+                           "gradOutput.shape " + format_shape(grad_shape) + " must equal the unpooling output shape " +
+                               format_shape(unpooled) + " of valuesShape " + format_shape(values_shape) +
+                               " with these options");
+    }
+  }
+  return Result::Ok();
+}
+
+Result max_unpool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                           const TensorShape& values_shape, Layout layout, const UnpoolParams* params,
+                           const IndexSpec& index_spec, const void* grad_output, const void* indices,
+                           void* grad_values) {
+  Result r = check_unpool_backward_shapes(dtype, grad_shape, indices_shape, values_shape, layout, params);
+  if (!r.ok()) return r;
+  const TensorShape grad_logical = to_logical(grad_shape, layout), values_logical = to_logical(values_shape, layout);
+  if (!(r = check_index_spec(index_spec, layout, grad_logical)).ok()) return r;
+  PlaneIndices plane;
+  if (!(r = plane.load(index_spec, layout, grad_logical, values_logical, indices, "gradOutput")).ok()) return r;
+  const ScatterGeometry s = scatter_geometry(values_logical, grad_logical);
+  with_dtype(dtype, [&](auto zero) {
+    using T = decltype(zero);
+    const T* gy = static_cast<const T*>(grad_output);
+    T* gv = static_cast<T*>(grad_values);
+    if (layout == Layout::kNCHW) {
+      max_unpool_backward_scalar<T, Layout::kNCHW>(s, gy, plane.data(), gv);
+    } else {
+      max_unpool_backward_scalar<T, Layout::kNHWC>(s, gy, plane.data(), gv);
+    }
+  });
+  return Result::Ok();
+}
+
 }  // namespace argpool
