@@ -186,10 +186,13 @@ function createApt(tf, ap, forget) {
       const { inputs, backend, attrs } = args;
       const { dy, input } = inputs;
       const { filterSize, strides, pad, dimRoundingMode } = attrs;
-      const options = poolOptions(fn, rank, filterSize, strides, pad, dimRoundingMode);
-      if (options !== null && input.dtype === 'float32' && dy.dtype === 'float32') {
-        const pooled = ap.outputShape(input.shape, options);
-        if (sameShape(pooled, dy.shape)) {
+      // TF.js's MaxPool gradient does not pass dimRoundingMode on: dy's shape tells floor from ceil.
+      const floor = poolOptions(fn, rank, filterSize, strides, pad, 'floor');
+      const candidates = typeof pad === 'number' ? [floor, { ...floor, ceilMode: true }] : [floor];
+      const options = candidates.find((o) => sameShape(ap.outputShape(input.shape, o), dy.shape));
+      if (options !== undefined && input.dtype === 'float32' && dy.dtype === 'float32') {
+        const pooled = dy.shape;
+        {
           return withTensors((list) => {
             const x = own(list, stageFloat(fn, 'input', backend, input));
             const values = own(list, ap.tensor(pooled, 'float32'));
