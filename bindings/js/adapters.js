@@ -24,12 +24,35 @@ function attributeList(fn, attributes, name, rank, fallback) {
   return Array.from(value, Number);
 }
 
+// ONNX Runtime Web tensors ({ data, dims, type }): read as { data, shape }; others pass unchanged.
+function fromOrt(X) {
+  if (X !== null && typeof X === 'object' && X.shape === undefined && X.dims !== undefined && ArrayBuffer.isView(X.data)) {
+    return { data: X.data, shape: Array.from(X.dims, Number) };
+  }
+  return X;
+}
+
+// A trailing `{ Tensor }` argument (e.g. { Tensor: ort.Tensor }): results are made as such tensors.
+const isTensorFactory = (value) => value !== null && typeof value === 'object' && typeof value.Tensor === 'function';
+
+const ORT_TYPES = new Map([[Float32Array, 'float32'], [Float64Array, 'float64'], [Int8Array, 'int8'], [Uint8Array, 'uint8'],
+  [Uint8ClampedArray, 'uint8'], [Int16Array, 'int16'], [Uint16Array, 'uint16'], [Int32Array, 'int32'], [BigInt64Array, 'int64']]);
+
+function toOrt(factory, tensor) {
+  const data = tensor.data instanceof Uint8ClampedArray ? new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.length) : tensor.data;
+  return new factory.Tensor(ORT_TYPES.get(data.constructor), data, tensor.shape);
+}
+
 export function createAdapters(ap) {
   const onnx = {
     // ONNX MaxPool (opsets 8-22): returns { Y, Indices } with Indices as BigInt64Array offsets
     // into the whole NCHW input (storage_order 1: column-major spatial part).
-    maxPool(X, attributes = {}) {
+    // With `{ Tensor }` (e.g. { Tensor: ort.Tensor }) as the last argument, Y and Indices are such
+    // tensors (Indices int64, as ONNX Runtime gives them).
+    maxPool(X, attributes = {}, factory = undefined) {
       const fn = 'onnx.maxPool';
+      if (isTensorFactory(attributes) && factory === undefined) [attributes, factory] = [{}, attributes];
+      X = fromOrt(X);
       const rank = rankOf(fn, 'X', X);
       checkOptions(fn, attributes, ONNX_POOL_ATTRIBUTES);
       const ones = new Array(rank).fill(1);
@@ -47,6 +70,7 @@ export function createAdapters(ap) {
       else options.pads = attributeList(fn, attributes, 'pads', rank, new Array(2 * rank).fill(0));
       if (options.kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
       const { values, indices } = ap.maxPool(X, options);
+      if (isTensorFactory(factory)) return { Y: toOrt(factory, values), Indices: toOrt(factory, indices) };
       return { Y: values, Indices: indices };
     },
 
@@ -54,42 +78,52 @@ export function createAdapters(ap) {
     // in the inferred shape (in - 1) * stride + kernel - pad_begin - pad_end; `outputShape`
     // ([N, C, ...], numbers or BigInt64Array) then zero-pads each spatial dimension at its end.
     // This differs from ap.maxUnpool's PyTorch rule, which resolves indices in outputSize.
-    maxUnpool(X, I, attributes = {}, outputShape = undefined) {
+    // X, I (and outputShape) may be ONNX Runtime Web tensors; with `{ Tensor }` as the last
+    // argument the result is such a tensor.
+    maxUnpool(X, I, attributes = {}, outputShape = undefined, factory = undefined) {
       const fn = 'onnx.maxUnpool';
-      const rank = rankOf(fn, 'X', X);
-      checkOptions(fn, attributes, ONNX_UNPOOL_ATTRIBUTES);
-      const kernelSize = attributeList(fn, attributes, 'kernel_shape', rank, undefined);
-      if (kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
-      const inferred = ap.maxUnpool(X, I, {
-        kernelSize,
-        stride: attributeList(fn, attributes, 'strides', rank, new Array(rank).fill(1)),
-        pads: attributeList(fn, attributes, 'pads', rank, new Array(2 * rank).fill(0)),
-        indexMode: 'global',
-      });
-      if (outputShape === undefined || outputShape === null) return inferred;
-      const shape = attributeList(fn, { output_shape: outputShape }, 'output_shape', rank, undefined);
-      const ok = shape.length === rank + 2 && shape[0] === inferred.shape[0] && shape[1] === inferred.shape[1] &&
-        shape.every((d, i) => Number.isSafeInteger(d) && (i < 2 || d >= inferred.shape[i]));
-      if (!ok) {
-        throw new ArgpoolRangeError(`${fn}: outputShape ${shapeString(shape)} must be [N, C, ...] with the N and C of X and spatial sizes at least the inferred ${shapeString(inferred.shape)}`);
-      }
-      const out = new inferred.data.constructor(shape.reduce((a, b) => a * b, 1));
-      // Copy row by row: the inferred block sits at the start of every padded dimension.
-      const inner = inferred.shape[inferred.shape.length - 1];
-      const rows = inferred.data.length / inner;
-      for (let r = 0; r < rows; ++r) {
-        let rest = r, offset = 0, stride = 1;
-        for (let d = shape.length - 2; d >= 0; --d) {
-          const coordinate = rest % inferred.shape[d];
-          rest = Math.floor(rest / inferred.shape[d]);
-          stride *= shape[d + 1];
-          offset += coordinate * stride;
-        }
-        out.set(inferred.data.subarray(r * inner, (r + 1) * inner), offset);
-      }
-      return { data: out, shape };
+      if (isTensorFactory(outputShape) && factory === undefined) [outputShape, factory] = [undefined, outputShape];
+      const y = unpoolOnnx(fn, fromOrt(X), fromOrt(I), attributes, outputShape);
+      return isTensorFactory(factory) ? toOrt(factory, y) : y;
     },
   };
+
+  // ONNX MaxUnpool on { data, shape } tensors (see onnx.maxUnpool).
+  function unpoolOnnx(fn, X, I, attributes, outputShape) {
+    if (outputShape !== null && typeof outputShape === 'object' && ArrayBuffer.isView(outputShape.data)) outputShape = outputShape.data;
+    const rank = rankOf(fn, 'X', X);
+    checkOptions(fn, attributes, ONNX_UNPOOL_ATTRIBUTES);
+    const kernelSize = attributeList(fn, attributes, 'kernel_shape', rank, undefined);
+    if (kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
+    const inferred = ap.maxUnpool(X, I, {
+      kernelSize,
+      stride: attributeList(fn, attributes, 'strides', rank, new Array(rank).fill(1)),
+      pads: attributeList(fn, attributes, 'pads', rank, new Array(2 * rank).fill(0)),
+      indexMode: 'global',
+    });
+    if (outputShape === undefined || outputShape === null) return inferred;
+    const shape = attributeList(fn, { output_shape: outputShape }, 'output_shape', rank, undefined);
+    const ok = shape.length === rank + 2 && shape[0] === inferred.shape[0] && shape[1] === inferred.shape[1] &&
+      shape.every((d, i) => Number.isSafeInteger(d) && (i < 2 || d >= inferred.shape[i]));
+    if (!ok) {
+      throw new ArgpoolRangeError(`${fn}: outputShape ${shapeString(shape)} must be [N, C, ...] with the N and C of X and spatial sizes at least the inferred ${shapeString(inferred.shape)}`);
+    }
+    const out = new inferred.data.constructor(shape.reduce((a, b) => a * b, 1));
+    // Copy row by row: the inferred block sits at the start of every padded dimension.
+    const inner = inferred.shape[inferred.shape.length - 1];
+    const rows = inferred.data.length / inner;
+    for (let r = 0; r < rows; ++r) {
+      let rest = r, offset = 0, stride = 1;
+      for (let d = shape.length - 2; d >= 0; --d) {
+        const coordinate = rest % inferred.shape[d];
+        rest = Math.floor(rest / inferred.shape[d]);
+        stride *= shape[d + 1];
+        offset += coordinate * stride;
+      }
+      out.set(inferred.data.subarray(r * inner, (r + 1) * inner), offset);
+    }
+    return { data: out, shape };
+  }
 
   const tf = {
     // tf.maxPoolWithArgmax(x, filterSize, strides, pad, includeBatchInIndex) on an NHWC
