@@ -97,7 +97,7 @@ const dy3d = distinctValues(rng(10), 1 * 3 * 3 * 4 * 2);
 const grad3d = () => tf.tidy(() => tf.grad((t) => tf.maxPool3d(t, 2, 2, 'same'))(tf.tensor5d(input3d, [1, 5, 6, 7, 2]), tf.tensor5d(dy3d, [1, 3, 3, 4, 2])).dataSync().slice());
 const reference3d = grad3d();
 
-const originalKernels = Object.fromEntries(['MaxPoolWithArgmax', 'MaxPoolGrad', 'MaxPool3DGrad'].flatMap((name) =>
+const originalKernels = Object.fromEntries(['MaxPool', 'MaxPoolWithArgmax', 'MaxPoolGrad', 'MaxPool3DGrad'].flatMap((name) =>
   ['cpu', 'wasm'].map((backend) => [`${name}/${backend}`, tf.getKernel(name, backend)])));
 
 test('TF.js-wasm on its own gets windows with a negative maximum wrong (what registration fixes)', () => {

@@ -17,6 +17,8 @@ export const KERNELS = Object.freeze({
 });
 
 const DEFAULT_BACKENDS = ['cpu', 'wasm'];
+// Backends whose MaxPool forward argpool replaces: measured faster there (tools/bench/tfjs-rows.mjs).
+const FORWARD_BACKENDS = ['cpu'];
 // Float32 holds every integer up to 2^24 exactly; above it a float index may have been rounded.
 const MAX_FLOAT_INDEX = 2 ** 24;
 
@@ -178,6 +180,36 @@ function createApt(tf, ap, forget) {
     });
   }
 
+  // MaxPool forward (values only), registered where it is faster than the backend's own: on
+  // TF.js-cpu (README "TensorFlow.js"; TF.js-wasm's is XNNPACK). TF.js's own output shape
+  // (backend_util.computePool2DInfo) decides; anything argpool cannot match goes to `prior`.
+  function maxPoolKernel(prior) {
+    const fn = 'MaxPool';
+    return (args) => {
+      const { inputs, backend, attrs } = args;
+      const { x } = inputs;
+      const { filterSize, strides, pad, dimRoundingMode } = attrs;
+      if (x.shape.length === 4 && x.dtype === 'float32') {
+        const options = poolOptions(fn, 2, filterSize, strides, pad, dimRoundingMode);
+        const expected = tf.backend_util.computePool2DInfo(x.shape, filterSize, strides, 1, pad, dimRoundingMode).outShape;
+        if (options !== null) {
+          options.returnIndices = false;
+          const shape = ap.outputShape(x.shape, options);
+          if (sameShape(shape, expected)) {
+            return withTensors((list) => {
+              const input = own(list, stageFloat(fn, 'x', backend, x));
+              const values = own(list, ap.tensor(shape, 'float32'));
+              ap.maxPool(input, options, { values });
+              return emit(backend, [values])[0];
+            });
+          }
+        }
+      }
+      if (prior === undefined) throw new ArgpoolRangeError(`${fn}: argpool cannot pool this input and the backend has no kernel of its own`);
+      return prior.kernelFunc(args);
+    };
+  }
+
   // MaxPoolGrad / MaxPool3DGrad: argmax of the input (as TF.js-cpu: first maximum), then argpool's
   // scatter-add of dy. `prior`: TF.js's own kernel for what argpool cannot express.
   function maxPoolGradKernel(rank, prior) {
@@ -315,6 +347,7 @@ function createApt(tf, ap, forget) {
     for (const backendName of backends) {
       if (backendsDone.has(backendName)) continue;
       registerKernel('MaxPoolWithArgmax', backendName, () => maxPoolWithArgmaxKernel);
+      if (FORWARD_BACKENDS.includes(backendName)) registerKernel('MaxPool', backendName, (prior) => maxPoolKernel(prior));
       registerKernel('MaxPoolGrad', backendName, (prior) => maxPoolGradKernel(2, prior));
       registerKernel('MaxPool3DGrad', backendName, (prior) => maxPoolGradKernel(3, prior));
       registerKernel(KERNELS.maxUnpool, backendName, () => maxUnpoolKernel);
