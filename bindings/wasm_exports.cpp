@@ -151,6 +151,7 @@ constexpr int kCachedPlans = 8;
 MaxPoolPlan g_max_pool_slots[kCachedPlans];
 MaxUnpoolPlan g_max_unpool_slots[kCachedPlans];
 MaxPoolBackwardPlan g_max_pool_backward_slots[kCachedPlans];
+MaxUnpoolBackwardPlan g_max_unpool_backward_slots[kCachedPlans];
 
 // A plan copied into slot `slot` of `slots` (0 <= slot < kCachedPlans), or (slot -1) into its own
 // heap block, freed by argpool_plan_free (plans are trivially copyable); or an out-of-memory status.
@@ -268,7 +269,9 @@ void describe_abi() {
   for (size_t i = 0; i < count; ++i) {
     char text[200];
     std::snprintf(text, sizeof text, "%s{\"name\":\"%s\",\"op\":\"%s\",\"dtype\":\"%s\",\"layout\":\"%s\"}",
-                  i ? "," : "", scatter[i].name, scatter[i].op == ScatterOp::kUnpool ? "unpool" : "backward",
+                  i ? "," : "", scatter[i].name, scatter[i].op == ScatterOp::kUnpool     ? "unpool"
+                  : scatter[i].op == ScatterOp::kBackward ? "backward"
+                                                          : "unpoolBackward",
                   dtype_name(scatter[i].dtype), layout_name(scatter[i].layout));
     put(text);
   }
@@ -395,6 +398,34 @@ EMSCRIPTEN_KEEPALIVE int argpool_run_max_pool_backward(const MaxPoolBackwardPlan
                                                        const void* indices, void* grad_input) {
   if (plan == nullptr) return fail(Status::kInvalidArgument, "no plan");
   return finish(run_max_pool_backward_plan(*plan, grad, indices, grad_input));
+}
+
+// valuesShape in A, gradOutput's shape in B; unpooling parameters when HAS_POOL_PARAMS is 1.
+EMSCRIPTEN_KEEPALIVE int argpool_plan_max_unpool_backward(int dtype_code, int kernel, int slot) {
+  Result error;
+  DType dtype;
+  Layout layout;
+  UnpoolParams params;
+  IndexSpec index;
+  bool has_params = false;
+  if (!read_dtype(dtype_code, &dtype, &error) || !read_layout(&layout, &error) ||
+      !read_index_spec(kIndexMode, &index, &error) ||
+      !read_flag(kHasPoolParams, "unpooling-parameters flag", &has_params, &error) ||
+      (has_params && !read_unpool_params(&params, &error))) {
+    return finish(error);
+  }
+  MaxUnpoolBackwardPlan plan;
+  const Result r = make_max_unpool_backward_plan(dtype, read_shape(kShapeB), read_shape(kShapeA), layout,
+                                                 has_params ? &params : nullptr, index, scatter_kernel_name(kernel),
+                                                 &plan);
+  if (!r.ok()) return finish(r);
+  return keep(plan, slot, g_max_unpool_backward_slots);
+}
+
+EMSCRIPTEN_KEEPALIVE int argpool_run_max_unpool_backward(const MaxUnpoolBackwardPlan* plan, const void* grad,
+                                                         const void* indices, void* grad_values) {
+  if (plan == nullptr) return fail(Status::kInvalidArgument, "no plan");
+  return finish(run_max_unpool_backward_plan(*plan, grad, indices, grad_values));
 }
 
 // inputShape in A, the indices' shape in B; `input` may equal `output` when both use one storage type.

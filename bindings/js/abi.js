@@ -8,6 +8,7 @@ const EXPORTS = [
   'argpool_pool_output_shape', 'argpool_unpool_output_shape', 'argpool_convert_indices',
   'argpool_plan_max_pool', 'argpool_run_max_pool', 'argpool_plan_max_unpool', 'argpool_run_max_unpool',
   'argpool_plan_max_pool_backward', 'argpool_run_max_pool_backward',
+  'argpool_plan_max_unpool_backward', 'argpool_run_max_unpool_backward',
 ];
 
 // A NUL-terminated UTF-8 string at `pointer` in the module's memory.

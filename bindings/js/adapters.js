@@ -4,7 +4,7 @@
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
 import { checkShape, product, shapeString } from './options.js';
 import { ArrayIsArray, NumberIsSafeInteger } from './primordials.js';
-import { describe, snapshotList, snapshotOptions, snapshotTensor } from './snapshot.js';
+import { describe, readProperty, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag } from './snapshot.js';
 import { WasmTensor } from './tensor.js';
 
 const ONNX_POOL_ATTRIBUTES = ['kernel_shape', 'strides', 'pads', 'dilations', 'ceil_mode', 'auto_pad', 'storage_order'];
@@ -46,12 +46,36 @@ function flag(fn, name, value) {
   return v;
 }
 
+// A trailing `{ Tensor }` argument (e.g. { Tensor: ort.Tensor }): results are made as such tensors.
+// Read once: the `Tensor` member is taken from the snapshot of the object.
+function tensorFactory(fn, value) {
+  if (value === undefined || value === null || typeof value !== 'object' || ArrayIsArray(value)) return null;
+  const Tensor = readProperty(fn, 'factory.Tensor', value, 'Tensor');
+  return typeof Tensor === 'function' ? Tensor : null;
+}
+
+const ORT_TYPES = new Map([['Float32Array', 'float32'], ['Float64Array', 'float64'], ['Int8Array', 'int8'],
+  ['Uint8Array', 'uint8'], ['Uint8ClampedArray', 'uint8'], ['Int16Array', 'int16'], ['Uint16Array', 'uint16'],
+  ['Int32Array', 'int32'], ['BigInt64Array', 'int64']]);
+
+// A result { data, shape } (argpool's own fresh arrays) as a tensor of `Tensor` (ort.Tensor's
+// constructor: new Tensor(type, data, dims)).
+function toFactory(Tensor, tensor) {
+  const tag = typedArrayTag(tensor.data);
+  const data = tag === 'Uint8ClampedArray' ? new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.length) : tensor.data;
+  return new Tensor(ORT_TYPES.get(tag), data, tensor.shape);
+}
+
 export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
   const onnx = {
     // ONNX MaxPool (opsets 8-22): returns { Y, Indices } with Indices as BigInt64Array offsets
     // into the whole NCHW input (storage_order 1: column-major spatial part).
-    maxPool(X, attributes = {}) {
+    // With `{ Tensor }` (e.g. { Tensor: ort.Tensor }) as the last argument, Y and Indices are such
+    // tensors (Indices int64, as ONNX Runtime gives them).
+    maxPool(X, attributes = {}, factory = undefined) {
       const fn = 'onnx.maxPool';
+      let Tensor = tensorFactory(fn, factory);
+      if (factory === undefined && (Tensor = tensorFactory(fn, attributes)) !== null) attributes = {};
       const xs = snapshotTensor(fn, 'X', X);
       const attrs = snapshotOptions(fn, attributes, ONNX_POOL_ATTRIBUTES, 'attributes');
       const rank = rankOf(fn, 'X', xs);
@@ -81,6 +105,7 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
         options.pads = attributeList(fn, 'pads', attrs.pads, new Array(2 * rank).fill(0));
       }
       const { values, indices } = maxPoolWith(fn, xs, options, null, undefined);
+      if (Tensor !== null) return { Y: toFactory(Tensor, values), Indices: toFactory(Tensor, indices) };
       return { Y: values, Indices: indices };
     },
 
@@ -88,12 +113,27 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
     // in the inferred shape (in - 1) * stride + kernel - pad_begin - pad_end; `outputShape`
     // ([N, C, ...], numbers or BigInt64Array) then zero-pads each spatial dimension at its end.
     // This differs from ap.maxUnpool's PyTorch rule, which resolves indices in outputSize.
-    maxUnpool(X, I, attributes = {}, outputShape = undefined) {
+    maxUnpool(X, I, attributes = {}, outputShape = undefined, factory = undefined) {
       const fn = 'onnx.maxUnpool';
+      let Tensor = tensorFactory(fn, factory);
+      if (factory === undefined && typedArrayTag(outputShape) === undefined && (Tensor = tensorFactory(fn, outputShape)) !== null) {
+        // { Tensor } in place of outputShape; an ort.Tensor outputShape (int64 dims) has no Tensor member
+        outputShape = undefined;
+      }
+      const y = unpoolOnnx(fn, X, I, attributes, outputShape);
+      return Tensor !== null ? toFactory(Tensor, y) : y;
+    },
+  };
+
+  function unpoolOnnx(fn, X, I, attributes, outputShape) {
+    {
       const xs = snapshotTensor(fn, 'X', X);
       const is = snapshotTensor(fn, 'I', I);
       const attrs = snapshotOptions(fn, attributes, ONNX_UNPOOL_ATTRIBUTES, 'attributes');
-      const shapeCopy = outputShape === undefined || outputShape === null ? null : snapshotList(fn, 'outputShape', outputShape);
+      // An ort.Tensor of int64 dims stands for its data.
+      const shapeSource = outputShape !== null && typeof outputShape === 'object' && !ArrayIsArray(outputShape) &&
+        typedArrayTag(outputShape) === undefined ? readProperty(fn, 'outputShape.data', outputShape, 'data') : outputShape;
+      const shapeCopy = shapeSource === undefined || shapeSource === null ? null : snapshotList(fn, 'outputShape', shapeSource);
       const rank = rankOf(fn, 'X', xs);
       const kernelSize = attributeList(fn, 'kernel_shape', attrs.kernel_shape, undefined);
       if (kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
@@ -131,8 +171,8 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
         out.set(inferred.data.subarray(r * inner, (r + 1) * inner), offset);
       }
       return { data: out, shape };
-    },
-  };
+    }
+  }
 
   const tf = {
     // tf.maxPoolWithArgmax(x, filterSize, strides, pad, includeBatchInIndex) on an NHWC

@@ -26,6 +26,7 @@ export function createArgpool(Module, { testing = null } = {}) {
   const poolCache = P.createCache();
   const unpoolCache = P.createCache();
   const backwardCache = P.createCache();
+  const unpoolBackwardCache = P.createCache();
 
   // Options that must be given (an object with at least kernelSize): undefined is not {} here.
   function required(fn, options) {
@@ -104,6 +105,36 @@ export function createArgpool(Module, { testing = null } = {}) {
       (slot) => P.makeBackwardPlan(fn, g.dtype, g.shape, shape, params, withParams, idx.dtype, slot));
     checkSameShape(fn, 'indices', idx, 'gradOutput', g);
     return P.runBackward(fn, plan, g, idx, outSnap);
+  }
+
+  // ---- the backward pass of unpooling ------------------------------------------------------------
+
+  function unpoolBackwardParams(fn, opts, valuesShape) {
+    // Unpooling parameters are optional: with them, gradOutput's shape is checked against them.
+    const withParams = opts.kernelSize !== undefined;
+    return { withParams, params: withParams ? parseUnpoolOptions(fn, opts, valuesShape) : parseTensorOptions(fn, opts) };
+  }
+
+  function maxUnpoolBackward(gradOutput, indices, valuesShape, options, out) {
+    const fn = 'maxUnpoolBackward';
+    const gs = snapshotTensor(fn, 'gradOutput', gradOutput);
+    const is = snapshotTensor(fn, 'indices', indices);
+    const shapeCopy = snapshotList(fn, 'valuesShape', valuesShape);
+    const opts = options === null ? { __proto__: null } : snapshotOptions(fn, options, UNPOOL_OPTIONS);
+    const outSnap = P.snapshotOutTensor(fn, out);
+    const layout = layoutOf(opts);
+    const g = P.operand(fn, 'gradOutput', gs, 'values', undefined, layout);
+    const idx = P.operand(fn, 'indices', is, 'indices', g.shape.length - 2, layout);
+    const shape = checkShape(fn, 'valuesShape', shapeCopy, g.shape.length - 2, layout);
+    const { withParams, params } = unpoolBackwardParams(fn, opts, shape);
+    const key = `${g.dtype.name}|${idx.dtype.name}|${P.shapeKey(g.shape)}|${P.shapeKey(shape)}|${withParams ? P.paramsKey(params) : ''}|` +
+      `${params.layout}|${params.index.mode}|${params.index.columnMajor}|${params.index.includeBatch}`;
+    const plan = unpoolBackwardCache.get(key,
+      (slot) => P.makeUnpoolBackwardPlan(fn, g.dtype, g.shape, shape, params, withParams, idx.dtype, slot));
+    if (idx.shape.length !== shape.length || idx.shape.some((d, i) => d !== shape[i])) {
+      throw new ArgpoolRangeError(`${fn}: indices.shape ${shapeString(idx.shape)} must equal valuesShape ${shapeString(shape)}`);
+    }
+    return P.runUnpoolBackward(fn, plan, g, idx, outSnap);
   }
 
   // ---- shapes -----------------------------------------------------------------------------------
@@ -455,6 +486,50 @@ export function createArgpool(Module, { testing = null } = {}) {
     return new MaxPoolBackwardPlan(P.makeBackwardPlan(fn, dtype, grad, input, params, withParams, type, -1, kernel));
   }
 
+  class MaxUnpoolBackwardPlan extends Plan {
+    #gradShape;
+    #valuesShape;
+
+    constructor(state) {
+      super(state);
+      this.#gradShape = state.gradShape;
+      this.#valuesShape = state.valuesShape;
+    }
+
+    get gradShape() { return this.#gradShape.slice(); }
+    get valuesShape() { return this.#valuesShape.slice(); }
+    /** The shape of the result (the values'): the same as valuesShape. */
+    get outputShape() { return this.#valuesShape.slice(); }
+
+    run(gradOutput, indices, out) {
+      const fn = 'maxUnpoolBackwardPlan.run';
+      if (!isPlan(this, MaxUnpoolBackwardPlan)) throw new ArgpoolTypeError(`${fn}: called on something that is not a plan`);
+      const gs = snapshotTensor(fn, 'gradOutput', gradOutput);
+      const is = snapshotTensor(fn, 'indices', indices);
+      const outSnap = P.snapshotOutTensor(fn, out);
+      const state = Plan.stateOf(fn, this);
+      const g = P.exact(fn, 'gradOutput', gs, 'values', state.gradShape, state.dtype, "the plan's gradient");
+      const idx = P.exact(fn, 'indices', is, 'indices', state.valuesShape, state.indexType, "the plan's indices");
+      return P.runUnpoolBackward(fn, state, g, idx, outSnap);
+    }
+  }
+
+  function maxUnpoolBackwardPlan(gradShape, valuesShape, options, planOpts) {
+    const fn = 'maxUnpoolBackwardPlan';
+    const gradCopy = snapshotList(fn, 'gradShape', gradShape);
+    const valuesCopy = snapshotList(fn, 'valuesShape', valuesShape);
+    const opts = options === undefined || options === null ? { __proto__: null } : snapshotOptions(fn, options, UNPOOL_OPTIONS);
+    const po = planOptions(fn, planOpts, testing ? ['dtype', 'indexType', 'kernel'] : ['dtype', 'indexType']);
+    const layout = layoutOf(opts);
+    const grad = checkShape(fn, 'gradShape', gradCopy, undefined, layout);
+    const values = checkShape(fn, 'valuesShape', valuesCopy, grad.length - 2, layout);
+    const dtype = valueDtype(fn, 'dtype', po.dtype, 'float32');
+    const type = indexType(fn, po.indexType);
+    const { withParams, params } = unpoolBackwardParams(fn, opts, values);
+    const kernel = testing ? testing.kernelIndex('scatter', po.kernel) : -1;
+    return new MaxUnpoolBackwardPlan(P.makeUnpoolBackwardPlan(fn, dtype, grad, values, params, withParams, type, -1, kernel));
+  }
+
   const api = {
     maxPool: (input, options, out) => maxPoolImpl('maxPool', input, options, out, undefined),
     maxPool1d: (input, options, out) => maxPoolImpl('maxPool1d', input, options, out, 1),
@@ -468,9 +543,11 @@ export function createArgpool(Module, { testing = null } = {}) {
     maxPoolBackward1d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward1d', g, i, s, o, out, 1),
     maxPoolBackward2d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward2d', g, i, s, o, out, 2),
     maxPoolBackward3d: (g, i, s, o, out) => maxPoolBackwardImpl('maxPoolBackward3d', g, i, s, o, out, 3),
+    maxUnpoolBackward,
     maxPoolPlan,
     maxUnpoolPlan,
     maxPoolBackwardPlan,
+    maxUnpoolBackwardPlan,
     outputShape,
     unpoolOutputShape,
     convertIndices,

@@ -193,6 +193,15 @@ export interface Argpool {
   maxPoolBackward2d<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, inputShape: number[], options?: Partial<PoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
   maxPoolBackward3d<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, inputShape: number[], options?: Partial<PoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
 
+  /**
+   * Gradient of max unpooling with respect to its values (PyTorch's max_unpool backward): each
+   * value's gradient is `gradOutput` at the value's index in its own (n, c) plane — a gather.
+   * Every dtype, layout and index convention `maxUnpool` takes. `options` may give only the
+   * layout and index convention; with `kernelSize` too, `gradOutput.shape` is checked against
+   * the unpooled shape of `valuesShape`.
+   */
+  maxUnpoolBackward<T extends ValueArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, valuesShape: number[], options?: Partial<UnpoolOptions> | null, out?: TensorLike<T>): Tensor<T>;
+
   /** The shape `maxPool` returns for `inputShape` and `options` (throws the same errors). */
   outputShape(inputShape: number[], options: PoolOptions): number[];
 
@@ -240,6 +249,7 @@ export const maxPoolBackward: Argpool['maxPoolBackward'];
 export const maxPoolBackward1d: Argpool['maxPoolBackward1d'];
 export const maxPoolBackward2d: Argpool['maxPoolBackward2d'];
 export const maxPoolBackward3d: Argpool['maxPoolBackward3d'];
+export const maxUnpoolBackward: Argpool['maxUnpoolBackward'];
 export const outputShape: Argpool['outputShape'];
 export const convertIndices: Argpool['convertIndices'];
 export const tensor: Argpool['tensor'];

@@ -20,6 +20,7 @@ export const {
   maxPool, maxPool1d, maxPool2d, maxPool3d,
   maxUnpool, maxUnpool1d, maxUnpool2d, maxUnpool3d,
   maxPoolBackward, maxPoolBackward1d, maxPoolBackward2d, maxPoolBackward3d,
-  maxPoolPlan, maxUnpoolPlan, maxPoolBackwardPlan,
+  maxUnpoolBackward,
+  maxPoolPlan, maxUnpoolPlan, maxPoolBackwardPlan, maxUnpoolBackwardPlan,
   outputShape, unpoolOutputShape, convertIndices, tensor, stats,
 } = entry;

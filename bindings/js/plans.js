@@ -258,6 +258,28 @@ export function createPlans(rt) {
       ['gradOutput', 'indices']);
   }
 
+  // ---- the backward pass of unpooling (a gather) -----------------------------------------------
+
+  function makeUnpoolBackwardPlan(fn, dtype, gradShape, valuesShape, params, withParams, indexType, slot, kernel = -1) {
+    const { pointer } = make(fn, fns.argpool_plan_max_unpool_backward, dtypeCode(dtype), kernel, slot, (b) => {
+      rt.writeShape(b, SLOT.SHAPE_A, valuesShape);
+      rt.writeShape(b, SLOT.SHAPE_B, gradShape);
+      b[SLOT.HAS_POOL_PARAMS] = withParams ? 1 : 0;
+      if (withParams) rt.writeUnpoolParams(b, params);
+      b[SLOT.LAYOUT] = abi.layouts[params.layout];
+      rt.writeIndexSpec(b, params.index, indexType.int64);
+    });
+    return ObjectFreeze({
+      pointer, dtype, indexType, gradShape: ObjectFreeze(gradShape.slice()), valuesShape: ObjectFreeze(valuesShape.slice()),
+      valuesCount: product(valuesShape),
+    });
+  }
+
+  function runUnpoolBackward(fn, plan, g, idx, outSnap) {
+    return runScatter(fn, plan, g, idx, outSnap, fns.argpool_run_max_unpool_backward, plan.valuesShape, plan.valuesCount,
+      ['gradOutput', 'indices']);
+  }
+
   // ---- the one-shot cache: plans in the module's fixed slots, keyed by snapshotted values -------
 
   function createCache() {
@@ -291,6 +313,7 @@ export function createPlans(rt) {
 
   return ObjectFreeze({
     operand, exact, snapshotPoolOut, snapshotOutTensor, planRegistry, createCache, paramsKey, shapeKey,
-    makePoolPlan, runPool, makeUnpoolPlan, runUnpool, makeBackwardPlan, runBackward, DTYPES,
+    makePoolPlan, runPool, makeUnpoolPlan, runUnpool, makeBackwardPlan, runBackward, makeUnpoolBackwardPlan,
+    runUnpoolBackward, DTYPES,
   });
 }

@@ -106,4 +106,18 @@ Result convert_indices(const TensorShape& input_shape, const TensorShape& indice
   return Result::Ok();
 }
 
+Result max_unpool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                           const TensorShape& values_shape, Layout layout, const UnpoolParams* params,
+                           const IndexSpec& index_spec, const void* grad_output, const void* indices,
+                           void* grad_values, const char* kernel) {
+  MaxUnpoolBackwardPlan plan;
+  Result r = make_max_unpool_backward_plan(dtype, grad_shape, values_shape, layout, params, index_spec, kernel, &plan);
+  if (!r.ok()) return r;
+  if (!same_dims(values_shape, indices_shape)) {
+    return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
+                                                       " must equal valuesShape " + format_shape(values_shape));
+  }
+  return run_max_unpool_backward_plan(plan, grad_output, indices, grad_values);
+}
+
 }  // namespace argpool

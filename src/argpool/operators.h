@@ -39,4 +39,14 @@ Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const T
 Result convert_indices(const TensorShape& input_shape, const TensorShape& indices_shape, Layout layout,
                        const IndexSpec& from, const IndexSpec& to, const void* input, void* output);
 
+// The backward pass of max unpooling (PyTorch's max_unpool backward): grad_values[e] =
+// grad_output[its (n, c) plane][indices[e]], a gather. `values_shape` is the shape of the values
+// that were unpooled (and of `indices`); `grad_shape` that of the unpooled output, with the rank,
+// N and C of the values; `params`, when given, must unpool `values_shape` to `grad_shape`.
+// Indices are read in the convention `index_spec`, as max_unpool reads them.
+Result max_unpool_backward(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
+                           const TensorShape& values_shape, Layout layout, const UnpoolParams* params,
+                           const IndexSpec& index_spec, const void* grad_output, const void* indices,
+                           void* grad_values, const char* kernel = nullptr);
+
 }  // namespace argpool

@@ -1,6 +1,7 @@
 #include "argpool/plan.h"
 
 #include <cstdlib>
+#include <initializer_list>
 
 #include "argpool/indices.h"
 #include "argpool/shape.h"
@@ -171,6 +172,73 @@ Result run_max_pool_backward_plan(const MaxPoolBackwardPlan& p, const void* grad
   Result r = plane.load(p.index, p.layout, p.input_logical, p.grad_logical, indices, "input");
   if (!r.ok()) return r;
   p.kernel->fn(p.geometry, grad_output, plane.data(), grad_input);
+  return Result::Ok();
+}
+
+Result make_max_unpool_backward_plan(DType dtype, const TensorShape& grad, const TensorShape& values, Layout layout,
+                                     const UnpoolParams* params, const IndexSpec& index, const char* kernel,
+                                     MaxUnpoolBackwardPlan* plan) {
+  if (!known_dtype(dtype)) return unknown_dtype(dtype);
+  if (layout != Layout::kNCHW && layout != Layout::kNHWC) {
+    return Result::Error(Status::kInvalidArgument, "unknown layout " + num(static_cast<int>(layout)));
+  }
+  Result r = validate_tensor_shape(grad, "gradOutput.shape", dtype);
+  if (!r.ok()) return r;
+  if (!(r = validate_tensor_shape(values, "valuesShape", dtype)).ok()) return r;
+  MaxUnpoolBackwardPlan p;
+  p.grad_logical = to_logical(grad, layout);
+  p.values_logical = to_logical(values, layout);
+  const TensorShape& g = p.grad_logical;
+  const TensorShape& v = p.values_logical;
+  if (g.spatial_rank != v.spatial_rank || g.batch() != v.batch() || g.channels() != v.channels()) {
+    return Result::Error(Status::kInvalidArgument, "gradOutput.shape " + format_shape(grad) +
+                                                       " must have the rank, N and C of valuesShape " +
+                                                       format_shape(values));
+  }
+  // Both planes are multiplied out below; the gradient's must be addressable by int32 indices.
+  for (const TensorShape* t : {&g, &v}) {
+    int64_t plane = 1;
+    for (int i = 0; i < t->spatial_rank && plane <= INT32_MAX; ++i) plane *= t->spatial(i);
+    if (plane > INT32_MAX) {
+      return Result::Error(Status::kInvalidArgument,
+                           (t == &g ? "gradOutput.shape " + format_shape(grad) : "valuesShape " + format_shape(values)) +
+                               ": a spatial plane has more than 2^31-1 elements, which int32 indices cannot address");
+    }
+  }
+  if (params != nullptr) {
+    if (params->layout != layout) {
+      return Result::Error(Status::kInvalidArgument, "the unpooling options' layout differs from the tensors' layout");
+    }
+    TensorShape unpooled;
+    if (!(r = unpool_output_shape(values, *params, dtype, &unpooled)).ok()) return r;
+    if (!same_dims(unpooled, grad)) {
+      return Result::Error(Status::kInvalidArgument, "gradOutput.shape " + format_shape(grad) +
+                                                         " must equal the unpooling output shape " +
+                                                         format_shape(unpooled) + " of valuesShape " +
+                                                         format_shape(values) + " with these options");
+    }
+  }
+  if (!(r = check_index_spec(index, layout, g)).ok()) return r;
+  p.geometry = scatter_geometry(v, g);
+  p.kernel = choose_scatter_kernel(ScatterOp::kUnpoolBackward, dtype, layout, p.geometry, kernel);
+  if (p.kernel == nullptr) return refuse_kernel(kernel);
+  p.dtype = dtype;
+  p.layout = layout;
+  p.grad = grad;
+  p.values = values;
+  p.index = index;
+  p.grad_count = static_cast<size_t>(element_count(grad));
+  p.values_count = static_cast<size_t>(element_count(values));
+  *plan = p;
+  return Result::Ok();
+}
+
+Result run_max_unpool_backward_plan(const MaxUnpoolBackwardPlan& p, const void* grad_output, const void* indices,
+                                    void* grad_values) {
+  PlaneIndices plane;
+  Result r = plane.load(p.index, p.layout, p.grad_logical, p.values_logical, indices, "gradOutput");
+  if (!r.ok()) return r;
+  p.kernel->fn(p.geometry, grad_output, plane.data(), grad_values);
   return Result::Ok();
 }
 

@@ -67,4 +67,22 @@ Result make_max_pool_backward_plan(DType dtype, const TensorShape& grad, const T
 Result run_max_pool_backward_plan(const MaxPoolBackwardPlan& plan, const void* grad_output, const void* indices,
                                   void* grad_input);
 
+struct MaxUnpoolBackwardPlan {
+  DType dtype = DType::kFloat32;
+  Layout layout = Layout::kNCHW;
+  TensorShape grad, values;  // physical: the unpooled output's gradient, and the values (and indices)
+  TensorShape grad_logical, values_logical;
+  IndexSpec index;
+  ScatterGeometry geometry;
+  const ScatterKernelEntry* kernel = nullptr;
+  size_t grad_count = 0, values_count = 0;
+};
+
+// `params`, when given, must unpool `values` to `grad` (and have `layout`).
+Result make_max_unpool_backward_plan(DType dtype, const TensorShape& grad, const TensorShape& values, Layout layout,
+                                     const UnpoolParams* params, const IndexSpec& index, const char* kernel,
+                                     MaxUnpoolBackwardPlan* plan);
+Result run_max_unpool_backward_plan(const MaxUnpoolBackwardPlan& plan, const void* grad_output, const void* indices,
+                                    void* grad_values);
+
 }  // namespace argpool

@@ -48,6 +48,12 @@ bool suits_2x2s2(const ScatterGeometry& s) {
       {"max_pool_backward_nhwc_" #tag "_scalar", ScatterOp::kBackward, code, Layout::kNHWC, nullptr, nullptr,  \
        erased<T, max_pool_backward_scalar<T, Layout::kNHWC>>},
 
+#define ARGPOOL_UNPOOL_BACKWARD_ENTRIES(T, tag, code)                                                           \
+  {"max_unpool_backward_nchw_" #tag "_scalar", ScatterOp::kUnpoolBackward, code, Layout::kNCHW, nullptr, nullptr,  \
+   erased<T, max_unpool_backward_scalar<T, Layout::kNCHW>>},                                                    \
+      {"max_unpool_backward_nhwc_" #tag "_scalar", ScatterOp::kUnpoolBackward, code, Layout::kNHWC, nullptr,      \
+       nullptr, erased<T, max_unpool_backward_scalar<T, Layout::kNHWC>>},
+
 const ScatterKernelEntry kKernels[] = {
 #ifdef __wasm_simd128__
     {"max_unpool_nchw_x32_2x2s2_wasmsimd", ScatterOp::kUnpool, DType::kFloat32, Layout::kNCHW, planes_2d,
@@ -66,10 +72,18 @@ const ScatterKernelEntry kKernels[] = {
     ARGPOOL_UNPOOL_ENTRIES(int32_t, s32, DType::kInt32)       //
     ARGPOOL_BACKWARD_ENTRIES(float, f32, DType::kFloat32)     //
     ARGPOOL_BACKWARD_ENTRIES(double, f64, DType::kFloat64)    //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(float, f32, DType::kFloat32)      //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(double, f64, DType::kFloat64)     //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(int8_t, s8, DType::kInt8)         //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(uint8_t, u8, DType::kUint8)       //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(int16_t, s16, DType::kInt16)      //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(uint16_t, u16, DType::kUint16)    //
+    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(int32_t, s32, DType::kInt32)      //
 };
 
 #undef ARGPOOL_UNPOOL_ENTRIES
 #undef ARGPOOL_BACKWARD_ENTRIES
+#undef ARGPOOL_UNPOOL_BACKWARD_ENTRIES
 
 }  // namespace
 

@@ -10,7 +10,8 @@
 
 namespace argpool {
 
-enum class ScatterOp : int { kUnpool = 0, kBackward = 1 };
+// kUnpoolBackward: the gradient of unpooling, a gather (source: the output's gradient; target: the values').
+enum class ScatterOp : int { kUnpool = 0, kBackward = 1, kUnpoolBackward = 2 };
 
 // A kernel with its value type erased: `source` and `target` hold the entry's dtype.
 using ScatterKernelFn = void (*)(const ScatterGeometry& geometry, const void* source, const int32_t* indices,

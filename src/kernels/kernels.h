@@ -104,6 +104,12 @@ template <typename T, Layout kLayout>
 void max_pool_backward_planewise(const ScatterGeometry& geometry, const T* grad_output, const int32_t* indices,
                                  T* grad_input);
 
+// The backward pass of max unpooling (gradient with respect to the values): a gather of
+// `grad_output` (the unpooled output's gradient, `out_plane` per plane) at each value's index.
+template <typename T, Layout kLayout>
+void max_unpool_backward_scalar(const ScatterGeometry& geometry, const T* grad_output, const int32_t* indices,
+                                T* grad_values);
+
 #ifdef __wasm_simd128__
 // NCHW, 2D planes (geometry.planes_2d()), the windows of a 2x2 stride-2 pooling without padding:
 // pooled row i produces output rows 2i and 2i + 1 directly, each written once, as

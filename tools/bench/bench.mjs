@@ -406,3 +406,5 @@ async function main() {
 }
 
 await main();
+// TF.js kernel rows (issue 11): tf.maxPool forward + gradient and tf.maxPoolWithArgmax, without and with registerArgpool.
+if (!ONLY || ONLY.test('tfjs')) await (await import('./tfjs-rows.mjs')).runTfjsRows({ quick: QUICK });
