@@ -162,7 +162,63 @@ export interface TfAdapter {
     pad: 'valid' | 'same' | number, includeBatchInIndex?: boolean): { result: Tensor; indexes: Tensor<Int32Array> };
 }
 
+/**
+ * A plan: shapes and parameters validated and the kernel chosen once, in C++; `run` then only
+ * stages, computes and copies. Free it with `dispose()` (idempotent); a FinalizationRegistry frees
+ * forgotten plans eventually. A disposed plan's `run` throws `ARGPOOL_DISPOSED`.
+ */
+export interface Plan {
+  readonly disposed: boolean;
+  dispose(): void;
+}
+
+export interface MaxPoolPlan extends Plan {
+  readonly inputShape: number[];
+  /** The pooled shape, e.g. [N, C, Ho, Wo]. */
+  readonly outputShape: number[];
+  /** `input`: a wasm tensor or { data, shape } of the plan's shape and dtype. Same result as `ap.maxPool`. */
+  run<T extends ValueArray>(input: TensorLike<T>): MaxPoolResult<T>;
+  run<T extends ValueArray, O extends MaxPoolOut<T>>(input: TensorLike<T>, out: O): O;
+}
+
+export interface MaxUnpoolPlan extends Plan {
+  readonly valuesShape: number[];
+  readonly outputShape: number[];
+  run<T extends ValueArray>(values: TensorLike<T>, indices: TensorLike<IndexArray>, out?: TensorLike<T>): Tensor<T>;
+}
+
+export interface MaxPoolBackwardPlan extends Plan {
+  readonly gradShape: number[];
+  readonly inputShape: number[];
+  /** The result's shape: `inputShape`. */
+  readonly outputShape: number[];
+  run<T extends FloatArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, out?: TensorLike<T>): Tensor<T>;
+}
+
+export interface MaxUnpoolBackwardPlan extends Plan {
+  readonly gradShape: number[];
+  readonly valuesShape: number[];
+  /** The result's shape: `valuesShape`. */
+  readonly outputShape: number[];
+  run<T extends ValueArray>(gradOutput: TensorLike<T>, indices: TensorLike<IndexArray>, out?: TensorLike<T>): Tensor<T>;
+}
+
+export type ValueDType = 'float32' | 'float64' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32';
+
 export interface Argpool {
+  /** A pooling plan for inputs of `inputShape` and `dtype` (default 'float32'); throws as `maxPool` would. */
+  maxPoolPlan(inputShape: number[], options: PoolOptions, planOptions?: { dtype?: ValueDType }): MaxPoolPlan;
+  /** An unpooling plan for values of `valuesShape`; `indexType` is the indices' storage (default 'int32'). */
+  maxUnpoolPlan(valuesShape: number[], options: UnpoolOptions, planOptions?: { dtype?: ValueDType; indexType?: IndexType }): MaxUnpoolPlan;
+  /** A plan of the pooling backward pass (gradient dtype 'float32' by default, or 'float64'). */
+  maxPoolBackwardPlan(gradShape: number[], inputShape: number[], options?: Partial<PoolOptions> | null,
+    planOptions?: { dtype?: 'float32' | 'float64'; indexType?: IndexType }): MaxPoolBackwardPlan;
+  /** A plan of the unpooling backward pass (the gather `maxUnpoolBackward` runs). */
+  maxUnpoolBackwardPlan(gradShape: number[], valuesShape: number[], options?: Partial<UnpoolOptions> | null,
+    planOptions?: { dtype?: ValueDType; indexType?: IndexType }): MaxUnpoolBackwardPlan;
+  /** The shape `maxUnpool` returns for values of `valuesShape` and `options` (throws the same errors). */
+  unpoolOutputShape(valuesShape: number[], options: UnpoolOptions): number[];
+
   /**
    * Max pooling with indices over 1, 2 or 3 spatial dimensions (rank taken from `input.shape`).
    * With `out`, writes into its tensors (wasm tensors: no copy) and returns `out`.
@@ -250,6 +306,11 @@ export const maxPoolBackward1d: Argpool['maxPoolBackward1d'];
 export const maxPoolBackward2d: Argpool['maxPoolBackward2d'];
 export const maxPoolBackward3d: Argpool['maxPoolBackward3d'];
 export const maxUnpoolBackward: Argpool['maxUnpoolBackward'];
+export const maxPoolPlan: Argpool['maxPoolPlan'];
+export const maxUnpoolPlan: Argpool['maxUnpoolPlan'];
+export const maxPoolBackwardPlan: Argpool['maxPoolBackwardPlan'];
+export const maxUnpoolBackwardPlan: Argpool['maxUnpoolBackwardPlan'];
+export const unpoolOutputShape: Argpool['unpoolOutputShape'];
 export const outputShape: Argpool['outputShape'];
 export const convertIndices: Argpool['convertIndices'];
 export const tensor: Argpool['tensor'];

@@ -33,4 +33,20 @@ async function misuse(): Promise<void> {
   ap.maxPoolBackward({ data: new Int8Array(4), shape: [1, 1, 2, 2] }, { data: new Int32Array(4), shape: [1, 1, 2, 2] }, [1, 1, 4, 4]);
 }
 
-void [examples, misuse];
+async function plans(): Promise<void> {
+  const ap = await init();
+  const plan = ap.maxPoolPlan([1, 1, 4, 4], { kernelSize: 2 }, { dtype: 'float32' });
+  const shape: number[] = plan.outputShape;
+  const r = plan.run({ data: new Float32Array(16), shape: [1, 1, 4, 4] });
+  const f32: Float32Array = r.values.data;
+  plan.dispose();
+  const unpool = ap.maxUnpoolPlan([1, 1, 2, 2], { kernelSize: 2 }, { dtype: 'float32', indexType: 'int32' });
+  const back = ap.maxPoolBackwardPlan([1, 1, 2, 2], [1, 1, 4, 4], { kernelSize: 2 }, { indexType: 'int32' });
+  const ub = ap.maxUnpoolBackwardPlan([1, 1, 4, 4], [1, 1, 2, 2], { kernelSize: 2 });
+  const full: number[] = ap.unpoolOutputShape([1, 1, 2, 2], { kernelSize: 2 });
+  // @ts-expect-error the backward pass takes float gradients only
+  ap.maxPoolBackwardPlan([1, 1, 2, 2], [1, 1, 4, 4], null, { dtype: 'int8' });
+  void [shape, f32, unpool, back, ub, full];
+}
+
+void [examples, misuse, plans];
