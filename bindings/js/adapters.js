@@ -50,7 +50,7 @@ function flag(fn, name, value) {
 // Read once: the `Tensor` member is taken from the snapshot of the object.
 function tensorFactory(fn, value) {
   if (value === undefined || value === null || typeof value !== 'object' || ArrayIsArray(value)) return null;
-  const Tensor = readProperty(fn, 'factory.Tensor', value, 'Tensor');
+  const Tensor = readProperty(fn, 'factory', value, 'Tensor');
   return typeof Tensor === 'function' ? Tensor : null;
 }
 
@@ -132,7 +132,7 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
       const attrs = snapshotOptions(fn, attributes, ONNX_UNPOOL_ATTRIBUTES, 'attributes');
       // An ort.Tensor of int64 dims stands for its data.
       const shapeSource = outputShape !== null && typeof outputShape === 'object' && !ArrayIsArray(outputShape) &&
-        typedArrayTag(outputShape) === undefined ? readProperty(fn, 'outputShape.data', outputShape, 'data') : outputShape;
+        typedArrayTag(outputShape) === undefined ? readProperty(fn, 'outputShape', outputShape, 'data') : outputShape;
       const shapeCopy = shapeSource === undefined || shapeSource === null ? null : snapshotList(fn, 'outputShape', shapeSource);
       const rank = rankOf(fn, 'X', xs);
       const kernelSize = attributeList(fn, 'kernel_shape', attrs.kernel_shape, undefined);

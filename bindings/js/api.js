@@ -12,7 +12,7 @@ import {
 } from './primordials.js';
 import { createPlans } from './plans.js';
 import { createRuntime } from './runtime.js';
-import { describe, readProperty, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag } from './snapshot.js';
+import { describe, readProperty, snapshotKey, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag } from './snapshot.js';
 import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
 const CONVERT_OPTIONS = ['from', 'to', 'inputShape', 'layout', 'storageOrder', 'includeBatchInIndex', 'indexType'];
@@ -38,11 +38,15 @@ export function createArgpool(Module, { testing = null } = {}) {
 
   // ---- max pooling ------------------------------------------------------------------------------
 
+  // Plans of the one-shot calls are keyed by the snapshot's own values when they have a text
+  // (snapshotKey: equal texts parse alike), else by the parsed parameters.
   function maxPoolWith(fn, xs, opts, outSnap, rank) {
     const x = P.operand(fn, 'input', xs, 'values', rank, layoutOf(opts));
-    const params = parsePoolOptions(fn, opts, x.shape.length - 2);
-    const key = `${x.dtype.name}|${P.shapeKey(x.shape)}|${P.paramsKey(params)}`;
-    const plan = poolCache.get(key, (slot) => P.makePoolPlan(fn, x.dtype, x.shape, params, slot));
+    const optionsKey = snapshotKey(opts);
+    let params = null;
+    const key = `${x.dtype.name}|${P.shapeKey(x.shape)}|${rank}|${optionsKey ?? P.paramsKey(params = parsePoolOptions(fn, opts, x.shape.length - 2))}`;
+    const plan = poolCache.get(key, (slot) => P.makePoolPlan(fn, x.dtype, x.shape,
+      params ?? parsePoolOptions(fn, opts, x.shape.length - 2), slot));
     return P.runPool(fn, plan, x, outSnap);
   }
 
@@ -273,7 +277,7 @@ export function createArgpool(Module, { testing = null } = {}) {
     if (source === null || typeof source !== 'object') {
       throw new ArgpoolRangeError(`${fn}: source must be an array-like of ${count} elements, got ${describe(source)}`);
     }
-    const length = readProperty(fn, 'source.length', source, 'length');
+    const length = readProperty(fn, 'source', source, 'length');
     if (length !== count) {
       throw new ArgpoolRangeError(`${fn}: source must be an array-like of ${count} elements, got ${describe(source)} of length ${describe(length)}`);
     }
@@ -363,9 +367,9 @@ export function createArgpool(Module, { testing = null } = {}) {
       if (out !== undefined && out !== null && typeof out === 'object' && WasmTensor.isTensor(input)) {
         // Zero-copy: every operand a live wasm tensor of the plan's dtypes and shapes. `out`'s members
         // are read once; any mismatch takes the general path below, which reports it.
-        const values = readProperty(fn, 'out.values', out, 'values');
+        const values = readProperty(fn, 'out', out, 'values');
         const state = Plan.stateOf(fn, this);
-        const indices = state.withIndices ? readProperty(fn, 'out.indices', out, 'indices') : null;
+        const indices = state.withIndices ? readProperty(fn, 'out', out, 'indices') : null;
         const live = Plan.stateOf(fn, this);
         const { owner } = rt;
         const x = WasmTensor.pointerIf(input, owner, live.dtype.name, live.inputShape);
@@ -386,7 +390,7 @@ export function createArgpool(Module, { testing = null } = {}) {
       const state = Plan.stateOf(fn, this);
       const outSnap = outSnapshot ?? P.snapshotPoolOut(fn, out, state.withIndices);
       const live = Plan.stateOf(fn, this); // a getter may have disposed the plan
-      const x = P.exact(fn, 'input', xs, 'values', live.inputShape, live.dtype, "the plan's input");
+      const x = P.planOperand(fn, 'input', xs, 'values', live.inputShape, live.dtype, live.inputCount, "the plan's input");
       return P.runPool(fn, live, x, outSnap);
     }
   }
@@ -423,8 +427,8 @@ export function createArgpool(Module, { testing = null } = {}) {
       const is = snapshotTensor(fn, 'indices', indices);
       const outSnap = P.snapshotOutTensor(fn, out);
       const state = Plan.stateOf(fn, this);
-      const v = P.exact(fn, 'values', vs, 'values', state.valuesShape, state.dtype, "the plan's values");
-      const idx = P.exact(fn, 'indices', is, 'indices', state.valuesShape, state.indexType, "the plan's indices");
+      const v = P.planOperand(fn, 'values', vs, 'values', state.valuesShape, state.dtype, state.valuesCount, "the plan's values");
+      const idx = P.planOperand(fn, 'indices', is, 'indices', state.valuesShape, state.indexType, state.valuesCount, "the plan's indices");
       return P.runUnpool(fn, state, v, idx, outSnap);
     }
   }
@@ -464,8 +468,8 @@ export function createArgpool(Module, { testing = null } = {}) {
       const is = snapshotTensor(fn, 'indices', indices);
       const outSnap = P.snapshotOutTensor(fn, out);
       const state = Plan.stateOf(fn, this);
-      const g = P.exact(fn, 'gradOutput', gs, 'float', state.gradShape, state.dtype, "the plan's gradient");
-      const idx = P.exact(fn, 'indices', is, 'indices', state.gradShape, state.indexType, "the plan's indices");
+      const g = P.planOperand(fn, 'gradOutput', gs, 'float', state.gradShape, state.dtype, state.gradCount, "the plan's gradient");
+      const idx = P.planOperand(fn, 'indices', is, 'indices', state.gradShape, state.indexType, state.gradCount, "the plan's indices");
       return P.runBackward(fn, state, g, idx, outSnap);
     }
   }
@@ -508,8 +512,8 @@ export function createArgpool(Module, { testing = null } = {}) {
       const is = snapshotTensor(fn, 'indices', indices);
       const outSnap = P.snapshotOutTensor(fn, out);
       const state = Plan.stateOf(fn, this);
-      const g = P.exact(fn, 'gradOutput', gs, 'values', state.gradShape, state.dtype, "the plan's gradient");
-      const idx = P.exact(fn, 'indices', is, 'indices', state.valuesShape, state.indexType, "the plan's indices");
+      const g = P.planOperand(fn, 'gradOutput', gs, 'values', state.gradShape, state.dtype, state.gradCount, "the plan's gradient");
+      const idx = P.planOperand(fn, 'indices', is, 'indices', state.valuesShape, state.indexType, state.valuesCount, "the plan's indices");
       return P.runUnpoolBackward(fn, state, g, idx, outSnap);
     }
   }

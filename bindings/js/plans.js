@@ -9,7 +9,7 @@ import {
   rankError, sameShape, shapeString,
 } from './options.js';
 import { ArrayPrototypeJoin, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetLength } from './primordials.js';
-import { describe, readProperty, snapshotTensor } from './snapshot.js';
+import { describe, readProperty, shapeLabel, snapshotTensor } from './snapshot.js';
 import { WasmTensor } from './tensor.js';
 
 const FLOAT_TAGS = new Set(['Float32Array', 'Float64Array']);
@@ -56,11 +56,11 @@ export function createPlans(rt) {
       const count = product(shape);
       return { source: snap.source, pointer, data: null, dtype, shape, count, bytes: count * dtype.ArrayType.BYTES_PER_ELEMENT };
     }
-    const shape = checkShape(fn, snap.shapeLabel, snap.shape, rank, layout);
+    const shape = checkShape(fn, shapeLabel(snap), snap.shape, rank, layout);
     const count = product(shape);
     const length = TypedArrayPrototypeGetLength(snap.data);
     if (length !== count) {
-      throw new ArgpoolRangeError(`${fn}: ${name}.data has ${length} elements but ${snap.shapeLabel} ${shapeString(shape)} needs ${count}`);
+      throw new ArgpoolRangeError(`${fn}: ${name}.data has ${length} elements but ${shapeLabel(snap)} ${shapeString(shape)} needs ${count}`);
     }
     return { source: snap.source, pointer: 0, data: snap.data, dtype, shape, count, bytes: count * dtype.ArrayType.BYTES_PER_ELEMENT };
   }
@@ -83,6 +83,24 @@ export function createPlans(rt) {
     for (let i = 0; i < inputs.length; ++i) {
       if (snap.source === inputs[i].source) throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs`);
     }
+  }
+
+  // A snapshot resolved against a plan: exactly `type` (a Uint8ClampedArray stands for uint8) and
+  // `shape` (`count` elements) — the cheap check of every run; anything else goes to exact() for
+  // the error it deserves.
+  function planOperand(fn, name, snap, kind, shape, type, count, role) {
+    if (snap.tensor !== null) {
+      const pointer = WasmTensor.pointerIf(snap.tensor, owner, type.name, shape);
+      if (pointer !== 0) {
+        return { source: snap.source, pointer, data: null, dtype: type, shape, count, bytes: count * type.ArrayType.BYTES_PER_ELEMENT };
+      }
+    } else if (snap.tag === type.tag || (snap.tag === 'Uint8ClampedArray' && type.name === 'uint8')) {
+      if (sameShape(snap.shape, shape) && TypedArrayPrototypeGetLength(snap.data) === count) {
+        const dtype = snap.tag === type.tag ? type : DTYPE_BY_TAG.get(snap.tag);
+        return { source: snap.source, pointer: 0, data: snap.data, dtype, shape, count, bytes: count * type.ArrayType.BYTES_PER_ELEMENT };
+      }
+    }
+    return exact(fn, name, snap, kind, shape, type, role);
   }
 
   function checkDistinct(fn, outputs, inputs) {
@@ -110,8 +128,8 @@ export function createPlans(rt) {
   function snapshotPoolOut(fn, out, withIndices) {
     if (out === undefined) return null;
     if (out === null || typeof out !== 'object') throw new ArgpoolTypeError(`${fn}: out must be an object { values, indices }, got ${describe(out)}`);
-    const values = snapshotTensor(fn, 'out.values', readProperty(fn, 'out.values', out, 'values'));
-    const indices = withIndices ? snapshotTensor(fn, 'out.indices', readProperty(fn, 'out.indices', out, 'indices')) : null;
+    const values = snapshotTensor(fn, 'out.values', readProperty(fn, 'out', out, 'values'));
+    const indices = withIndices ? snapshotTensor(fn, 'out.indices', readProperty(fn, 'out', out, 'indices')) : null;
     return { out, values, indices };
   }
 
@@ -150,7 +168,8 @@ export function createPlans(rt) {
     const outputShape = rt.readShape(a, SLOT.SHAPE_OUT);
     return ObjectFreeze({
       pointer, dtype, inputShape: ObjectFreeze(inputShape.slice()), outputShape: ObjectFreeze(outputShape),
-      outputCount: product(outputShape), withIndices: params.returnIndices, indexType: params.index.type,
+      inputCount: product(inputShape), outputCount: product(outputShape), withIndices: params.returnIndices,
+      indexType: params.index.type,
     });
   }
 
@@ -163,8 +182,8 @@ export function createPlans(rt) {
     if (outSnap !== null) {
       notAnInput(fn, 'out.values', outSnap.values, [x]);
       if (withIndices) notAnInput(fn, 'out.indices', outSnap.indices, [x, outSnap.values]);
-      v = exact(fn, 'out.values', outSnap.values, 'values', outputShape, plan.dtype, null);
-      if (withIndices) ix = exact(fn, 'out.indices', outSnap.indices, 'indices', outputShape, indexType, null);
+      v = planOperand(fn, 'out.values', outSnap.values, 'values', outputShape, plan.dtype, count, null);
+      if (withIndices) ix = planOperand(fn, 'out.indices', outSnap.indices, 'indices', outputShape, indexType, count, null);
       checkDistinct(fn, [['out.values', v], ['out.indices', ix]], [['input', x]]);
     }
     if (x.pointer && v?.pointer && (!withIndices || ix.pointer)) { // all in wasm memory: zero-copy
@@ -172,13 +191,15 @@ export function createPlans(rt) {
       return outSnap.out;
     }
     const ValueType = plan.dtype.ArrayType;
-    const valuesBytes = v?.pointer ? 0 : count * ValueType.BYTES_PER_ELEMENT;
+    const xBytes = x.pointer ? 0 : rt.align(x.bytes);
+    const valuesBytes = v?.pointer ? 0 : rt.align(count * ValueType.BYTES_PER_ELEMENT);
     const indicesBytes = !withIndices || ix?.pointer ? 0 : count * indexType.ArrayType.BYTES_PER_ELEMENT;
-    return rt.withStaging(fn, x.pointer ? 0 : x.bytes, valuesBytes, indicesBytes, (xBuf, vBuf, iBuf) => {
-      const xPtr = x.pointer || xBuf;
+    const base = rt.stage(fn, xBytes + valuesBytes + indicesBytes);
+    try {
+      const xPtr = x.pointer || base;
       if (!x.pointer) rt.copyIn(fn, 'input.data', x.data, ValueType, xPtr, x.count);
-      const vPtr = v?.pointer || vBuf;
-      const iPtr = withIndices ? ix?.pointer || iBuf : 0;
+      const vPtr = v?.pointer || base + xBytes;
+      const iPtr = withIndices ? ix?.pointer || base + xBytes + valuesBytes : 0;
       fns.argpool_run_max_pool(plan.pointer, xPtr, vPtr, iPtr);
       if (outSnap !== null) {
         if (!v.pointer) rt.copyOut(fn, 'out.values.data', v.data, ValueType, vPtr, count);
@@ -188,7 +209,9 @@ export function createPlans(rt) {
       const values = { data: rt.copyOut(fn, 'values', null, resultType.ArrayType, vPtr, count), shape: outputShape.slice() };
       if (!withIndices) return { values };
       return { values, indices: { data: rt.copyOut(fn, 'indices', null, indexType.ArrayType, iPtr, count), shape: outputShape.slice() } };
-    });
+    } finally {
+      rt.unstage(base);
+    }
   }
 
   // ---- max unpooling --------------------------------------------------------------------------
@@ -202,7 +225,7 @@ export function createPlans(rt) {
     const outputShape = rt.readShape(a, SLOT.SHAPE_OUT);
     return ObjectFreeze({
       pointer, dtype, indexType, valuesShape: ObjectFreeze(valuesShape.slice()), outputShape: ObjectFreeze(outputShape),
-      outputCount: product(outputShape),
+      valuesCount: product(valuesShape), outputCount: product(outputShape),
     });
   }
 
@@ -212,7 +235,7 @@ export function createPlans(rt) {
     let o = null;
     if (outSnap !== null) {
       notAnInput(fn, 'out', outSnap.tensor, [v, idx]);
-      o = exact(fn, 'out', outSnap.tensor, 'values', resultShape, plan.dtype, null);
+      o = planOperand(fn, 'out', outSnap.tensor, 'values', resultShape, plan.dtype, resultCount, null);
       checkDistinct(fn, [['out', o]], [[names[0], v], [names[1], idx]]);
     }
     const outBytes = o?.pointer ? 0 : resultCount * ValueType.BYTES_PER_ELEMENT;
@@ -249,7 +272,7 @@ export function createPlans(rt) {
     });
     return ObjectFreeze({
       pointer, dtype, indexType, gradShape: ObjectFreeze(gradShape.slice()), inputShape: ObjectFreeze(inputShape.slice()),
-      inputCount: product(inputShape),
+      gradCount: product(gradShape), inputCount: product(inputShape),
     });
   }
 
@@ -271,7 +294,7 @@ export function createPlans(rt) {
     });
     return ObjectFreeze({
       pointer, dtype, indexType, gradShape: ObjectFreeze(gradShape.slice()), valuesShape: ObjectFreeze(valuesShape.slice()),
-      valuesCount: product(valuesShape),
+      gradCount: product(gradShape), valuesCount: product(valuesShape),
     });
   }
 
@@ -312,7 +335,7 @@ export function createPlans(rt) {
   const shapeKey = (shape) => ArrayPrototypeJoin(shape, ',');
 
   return ObjectFreeze({
-    operand, exact, snapshotPoolOut, snapshotOutTensor, planRegistry, createCache, paramsKey, shapeKey,
+    operand, exact, planOperand, snapshotPoolOut, snapshotOutTensor, planRegistry, createCache, paramsKey, shapeKey,
     makePoolPlan, runPool, makeUnpoolPlan, runUnpool, makeBackwardPlan, runBackward, makeUnpoolBackwardPlan,
     runUnpoolBackward, DTYPES,
   });

@@ -22,7 +22,7 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
 
   // Whole-heap views, re-derived only when memory growth replaced the buffer (growth detaches the
   // old one: its byteLength becomes 0).
-  const views = { u8: null, buffer: null, args: null, byTag: { __proto__: null } };
+  const views = { u8: null, buffer: null, args: null, byType: new Map() };
   const argsAddress = fns.argpool_args();
 
   function refresh() {
@@ -31,7 +31,7 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
       views.buffer = buffer;
       views.u8 = new TypedArrays.Uint8Array(buffer);
       views.args = new TypedArrays.Float64Array(buffer, argsAddress, SLOT.COUNT);
-      views.byTag = { __proto__: null };
+      views.byType = new Map();
     }
   }
 
@@ -50,6 +50,14 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
   // no species lookup, so nothing a caller defined runs).
   function viewAt(ArrayType, pointer, count) {
     return new ArrayType(heapBuffer(), pointer, count);
+  }
+
+  // The whole heap as `ArrayType` (kept until memory grows).
+  function heapAs(ArrayType) {
+    refresh();
+    let view = views.byType.get(ArrayType);
+    if (view === undefined) views.byType.set(ArrayType, (view = new ArrayType(views.buffer)));
+    return view;
   }
 
   function errorText() {
@@ -73,34 +81,32 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
   // Called once so that Emscripten swaps its lazy wrappers for the raw exports, then kept.
   Module._free(0);
   const free = Module._free;
-  const scratch = { pointer: 0, bytes: 0, busy: false };
+  const scratch = { pointer: 0, bytes: 0 };
   scratch.pointer = Module._memalign(16, SCRATCH_BYTES);
   const memalign = Module._memalign;
   scratch.bytes = scratch.pointer ? SCRATCH_BYTES : 0;
 
   const align = (bytes) => MathCeil(bytes / 16) * 16;
 
-  // Runs body(p0, p1, p2) with one staging buffer per byte size (0: no buffer, pointer 0). Small calls
-  // share the scratch block kept since load; larger ones get their own, freed afterwards, so that a
-  // call leaves the heap as it found it.
+  // Staging memory for one call: the scratch block kept since load when `bytes` fit (no caller code
+  // runs while a call stages, so no other call can be using it), else a block of its own that
+  // unstage() frees, so that a call leaves the heap as it found it.
+  function stage(fn, bytes) {
+    return bytes <= scratch.bytes ? scratch.pointer : malloc(fn, bytes);
+  }
+
+  function unstage(pointer) {
+    if (pointer !== scratch.pointer) free(pointer);
+  }
+
+  // Runs body(p0, p1, p2) with one staging buffer per byte size (0: no buffer, pointer 0).
   function withStaging(fn, bytes0, bytes1, bytes2, body) {
     const size0 = align(bytes0), size1 = align(bytes1), size2 = align(bytes2);
-    const total = size0 + size1 + size2;
-    if (total <= scratch.bytes && !scratch.busy) {
-      const base = scratch.pointer;
-      scratch.busy = true;
-      try {
-        return body(size0 && base, size1 && base + size0, size2 && base + size0 + size1);
-      } finally {
-        scratch.busy = false;
-      }
-    }
-    if (total === 0) return body(0, 0, 0);
-    const pointer = malloc(fn, total);
+    const base = stage(fn, size0 + size1 + size2);
     try {
-      return body(size0 && pointer, size1 && pointer + size0, size2 && pointer + size0 + size1);
+      return body(size0 && base, size1 && base + size0, size2 && base + size0 + size1);
     } finally {
-      free(pointer);
+      unstage(base);
     }
   }
 
@@ -109,19 +115,32 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
   function copyIn(fn, label, data, ArrayType, pointer, count) {
     const length = TypedArrayPrototypeGetLength(data);
     if (length !== count) throw resizedError(fn, label, length, count);
-    if (count > 0) TypedArrayPrototypeSet(viewAt(ArrayType, pointer, count), data);
+    if (count > 0) TypedArrayPrototypeSet(heapAs(ArrayType), data, pointer / ArrayType.BYTES_PER_ELEMENT);
+  }
+
+  // Small copies element by element (integer-indexed access of genuine typed arrays runs no caller
+  // code): cheaper than making a view of the range.
+  const SMALL_COPY = 64;
+  function copyFromHeap(target, ArrayType, pointer, count) {
+    if (count <= SMALL_COPY) {
+      const heap = heapAs(ArrayType);
+      const start = pointer / ArrayType.BYTES_PER_ELEMENT;
+      for (let i = 0; i < count; ++i) target[i] = heap[start + i];
+    } else if (count > 0) {
+      TypedArrayPrototypeSet(target, viewAt(ArrayType, pointer, count));
+    }
   }
 
   // Copies `count` elements at `pointer` into a caller's typed array (measured now) or a new one.
   function copyOut(fn, label, target, ArrayType, pointer, count) {
     if (target === null) {
       const result = new ArrayType(count);
-      if (count > 0) TypedArrayPrototypeSet(result, viewAt(ArrayType, pointer, count));
+      copyFromHeap(result, ArrayType, pointer, count);
       return result;
     }
     const length = TypedArrayPrototypeGetLength(target);
     if (length !== count) throw resizedError(fn, label, length, count);
-    if (count > 0) TypedArrayPrototypeSet(target, viewAt(ArrayType, pointer, count));
+    copyFromHeap(target, ArrayType, pointer, count);
     return target;
   }
 
@@ -219,7 +238,7 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
   }
 
   return ObjectFreeze({
-    Module, abi, fns, SLOT, owner, args, check, malloc, free, withStaging, copyIn, copyOut, overlap, viewAt,
+    Module, abi, fns, SLOT, owner, args, check, malloc, free, align, stage, unstage, withStaging, copyIn, copyOut, overlap, viewAt,
     writeShape, readShape, writeList, writePoolParams, writeUnpoolParams, writeIndexSpec, registerTensor, stats,
     WasmTensor,
   });

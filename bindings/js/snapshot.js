@@ -47,19 +47,20 @@ function readFailed(fn, label, cause) {
   return error;
 }
 
-// object[key], read once.
-export function readProperty(fn, label, object, key) {
+// object[key], read once. `owner`: what the object is, for messages ('out' → 'out.values').
+export function readProperty(fn, owner, object, key) {
   try {
     return object[key];
   } catch (cause) {
-    throw readFailed(fn, label, cause);
+    throw readFailed(fn, `${owner}.${key}`, cause);
   }
 }
 
 // A list's elements, each read once, into a plain array: from a genuine Array (its `length` and
 // indexed elements; a Proxy's traps run once each) or a genuine typed array (intrinsic length).
 // Anything else is returned as it is, for the caller's type check.
-export function snapshotList(fn, label, value) {
+export function snapshotList(fn, owner, value, key = null) {
+  const label = () => (key === null ? owner : `${owner}.${key}`);
   if (typedArrayTag(value) !== undefined) {
     const length = TypedArrayPrototypeGetLength(value);
     const copy = new Array(length);
@@ -70,13 +71,13 @@ export function snapshotList(fn, label, value) {
   try {
     const length = value.length;
     if (typeof length !== 'number' || !(length >= 0 && length <= 64)) {
-      throw new ArgpoolTypeError(`${fn}: ${label} must be a short array, got length ${describe(length)}`);
+      throw new ArgpoolTypeError(`${fn}: ${label()} must be a short array, got length ${describe(length)}`);
     }
     const copy = new Array(length);
     for (let i = 0; i < length; ++i) copy[i] = value[i];
     return copy;
   } catch (cause) {
-    throw readFailed(fn, label, cause);
+    throw readFailed(fn, label(), cause);
   }
 }
 
@@ -122,6 +123,9 @@ export function snapshotOptions(fn, options, allowed, what = 'options') {
   return snapshot;
 }
 
+// The label of a tensor snapshot's shape, for messages: 'input.shape' (or 'input.dims').
+export const shapeLabel = (snap) => `${snap.name}.${snap.dims ? 'dims' : 'shape'}`;
+
 // A tensor argument, read once:
 //   { tensor }                    an argpool WasmTensor (brand-checked: a Proxy of one is not one);
 //   { data, tag, shape }          a { data, shape } (or ONNX Runtime's { data, dims }) object: `data`
@@ -129,26 +133,61 @@ export function snapshotOptions(fn, options, allowed, what = 'options') {
 //                                 intrinsic kind, `shape` a plain copy of the shape's elements.
 // Tensors of other libraries get a message that says what to pass instead.
 export function snapshotTensor(fn, name, value) {
-  if (WasmTensor.isTensor(value)) return { source: value, tensor: value, data: null, tag: undefined, shape: null };
+  if (WasmTensor.isTensor(value)) return { source: value, tensor: value, data: null, tag: undefined, shape: null, name, dims: false };
   if (value === null || typeof value !== 'object') {
     throw new ArgpoolTypeError(`${fn}: ${name} must be an object { data, shape }, got ${describe(value)}`);
   }
-  const data = readProperty(fn, `${name}.data`, value, 'data');
+  const data = readProperty(fn, name, value, 'data');
   if (typeof data === 'function') {
     // tf.Tensor: data() is an async method; its shape is t.shape.
     throw new ArgpoolTypeError(`${fn}: ${name} looks like a TensorFlow.js tensor: use argpool/tfjs (registerArgpool), or pass { data: t.dataSync(), shape: t.shape }`);
   }
   const tag = typedArrayTag(data); // undefined for anything but a genuine typed array: refused later
-  if (tag === undefined) return { source: value, tensor: null, data, tag, shape: null, shapeLabel: `${name}.shape` };
-  let shape = readProperty(fn, `${name}.shape`, value, 'shape');
-  let shapeLabel = `${name}.shape`;
+  if (tag === undefined) return { source: value, tensor: null, data, tag, shape: null, name, dims: false };
+  let shape = readProperty(fn, name, value, 'shape');
+  let dims = false;
   if (shape === undefined) {
-    shape = readProperty(fn, `${name}.dims`, value, 'dims'); // ONNX Runtime Web's ort.Tensor
-    shapeLabel = `${name}.dims`;
+    shape = readProperty(fn, name, value, 'dims'); // ONNX Runtime Web's ort.Tensor
+    dims = true;
   }
-  const copy = snapshotList(fn, shapeLabel, shape);
+  const copy = snapshotList(fn, name, shape, dims ? 'dims' : 'shape');
   if (!ArrayIsArray(copy)) {
-    throw new ArgpoolTypeError(`${fn}: ${shapeLabel} must be an array of integers, got ${describe(shape)}`);
+    throw new ArgpoolTypeError(`${fn}: ${shapeLabel({ name, dims })} must be an array of integers, got ${describe(shape)}`);
   }
-  return { source: value, tensor: null, data, tag, shape: copy, shapeLabel };
+  return { source: value, tensor: null, data, tag, shape: copy, name, dims };
+}
+
+// A text that identifies an options snapshot by its values (types included: 2, '2' and [2] differ),
+// or null when a value is of a kind that has no such text (objects, bigints, …). Equal texts mean
+// equal snapshots, so they parse to the same parameters: the one-shot calls key their plans on it.
+export function snapshotKey(snapshot) {
+  let key = '';
+  for (const name in snapshot) {
+    const value = snapshot[name];
+    const text = valueKey(value);
+    if (text === null) return null;
+    key += `${name}=${text};`;
+  }
+  return key;
+}
+
+function valueKey(value) {
+  switch (typeof value) {
+    case 'number': return `n${value}`;
+    case 'boolean': return value ? 't' : 'f';
+    case 'string': return `s${value.length}:${value}`;
+    case 'undefined': return 'u';
+    case 'object': {
+      if (value === null) return 'z';
+      if (!ArrayIsArray(value)) return null;
+      let text = '[';
+      for (let i = 0; i < value.length; ++i) {
+        const element = value[i];
+        if (typeof element !== 'number') return null;
+        text += `${element},`;
+      }
+      return `${text}]`;
+    }
+    default: return null;
+  }
 }

@@ -11,7 +11,7 @@ namespace argpool {
 namespace {
 
 bool same_dims(const TensorShape& a, const TensorShape& b) {
-  if (a.spatial_rank != b.spatial_rank) return false;
+  if (a.spatial_rank != b.spatial_rank || a.spatial_rank < 1 || a.spatial_rank > kMaxSpatialRank) return false;
   for (int i = 0; i < a.rank(); ++i) {
     if (a.dims[i] != b.dims[i]) return false;
   }
@@ -31,10 +31,10 @@ Result max_pool(DType dtype, const TensorShape& input_shape, const PoolParams& p
 Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShape& indices_shape,
                   const UnpoolParams& params, const IndexSpec& index_spec, const void* values, const void* indices,
                   void* output, const char* kernel) {
-  if (!same_dims(values_shape, indices_shape)) {  // after the values' own errors
-    MaxUnpoolPlan shape_only;
-    const Result r = make_max_unpool_plan(dtype, values_shape, params, IndexSpec{}, nullptr, &shape_only);
-    if (!r.ok()) return r;
+  MaxUnpoolPlan shape_only;  // the values' own errors come first
+  const Result shape = make_max_unpool_plan(dtype, values_shape, params, IndexSpec{}, nullptr, &shape_only);
+  if (!shape.ok()) return shape;
+  if (!same_dims(values_shape, indices_shape)) {
     return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
                                                        " must equal values.shape " + format_shape(values_shape));
   }
@@ -46,11 +46,11 @@ Result max_unpool(DType dtype, const TensorShape& values_shape, const TensorShap
 
 Result check_backward_shapes(DType dtype, const TensorShape& grad_shape, const TensorShape& indices_shape,
                              const TensorShape& input_shape, Layout layout, const PoolParams* params) {
-  if (!same_dims(grad_shape, indices_shape)) {  // after the gradient's own errors
-    MaxPoolBackwardPlan shape_only;
-    const Result r =
-        make_max_pool_backward_plan(dtype, grad_shape, input_shape, layout, nullptr, IndexSpec{}, nullptr, &shape_only);
-    if (!r.ok()) return r;
+  MaxPoolBackwardPlan shape_only;  // the gradient's own errors come first
+  const Result shape =
+      make_max_pool_backward_plan(dtype, grad_shape, input_shape, layout, nullptr, IndexSpec{}, nullptr, &shape_only);
+  if (!shape.ok()) return shape;
+  if (!same_dims(grad_shape, indices_shape)) {
     return Result::Error(Status::kInvalidArgument, "indices.shape " + format_shape(indices_shape) +
                                                        " must equal gradOutput.shape " + format_shape(grad_shape));
   }

@@ -22,7 +22,7 @@ Result refuse_kernel(const char* kernel) {
 }
 
 bool same_dims(const TensorShape& a, const TensorShape& b) {
-  if (a.spatial_rank != b.spatial_rank) return false;
+  if (a.spatial_rank != b.spatial_rank || a.spatial_rank < 1 || a.spatial_rank > kMaxSpatialRank) return false;
   for (int i = 0; i < a.rank(); ++i) {
     if (a.dims[i] != b.dims[i]) return false;
   }

@@ -43,7 +43,7 @@ void small_config(Reader& r, TensorShape* in, PoolParams* p, IndexSpec* spec, La
 
 // A kernel by name (null: the preferred one). Natively the table holds the scalar references only.
 bool runs_natively(const char* kernel, DType dtype, Layout layout) {
-  if (kernel == nullptr) return true;
+  if (kernel == nullptr) return known_dtype(dtype) && (layout == Layout::kNCHW || layout == Layout::kNHWC);
   const argpool::MaxPoolKernelEntry* e = argpool::choose_max_pool_kernel(dtype, layout, argpool::PoolGeometry{}, kernel);
   return e != nullptr && std::strstr(kernel, "_scalar") != nullptr;
 }
