@@ -300,3 +300,77 @@ describe('consumers of the packed tarball', { concurrency: 2, skip: SKIP_BROWSER
     await checkBuild(dir, ['main']);
   }));
 });
+
+// ---- TypeScript ---------------------------------------------------------------------------------
+
+const TS_VERSION = versionOf('typescript');
+// No DOM lib, no @types/node: only what ES2022 declares.
+const TS_BASE = { strict: true, target: 'ES2022', lib: ['ES2022'], types: [], skipLibCheck: false };
+// The README's seed, typed, plus every subpath.
+const TS_ESM_SOURCE = `import { init, ArgpoolError, type InitOptions, type MaxPoolResult } from 'argpool';
+import { init as initInline } from 'argpool/inline';
+import { init as initStreaming } from 'argpool/streaming';
+import wasmUrl from 'argpool/argpool.wasm';
+const options: InitOptions = { wasmUrl };
+// @ts-expect-error: a string is not a WebAssembly.Module
+const wrong: InitOptions = { wasmModule: 'argpool-wasm.wasm' };
+void options; void wrong; void initInline; void initStreaming;
+const report = (result: { values: number[]; indices: number[] }): void => console.log(JSON.stringify(result));
+declare const console: { log(text: string): void };
+init().then((ap) => {
+  const input = { data: new Float32Array([2, 4, 5, 1, 3, 7, 2, 8, 1, 6, 3, 4, 9, 2, 7, 5]), shape: [1, 1, 4, 4] };
+  const { values, indices }: MaxPoolResult<Float32Array> = ap.maxPool(input, { kernelSize: 2, stride: 2 });
+  report({ values: Array.from(values.data), indices: Array.from(indices.data, Number) });
+}, (error: unknown) => { if (error instanceof ArgpoolError) throw new Error(error.code); });
+`;
+// In a CommonJS project `import` compiles to require(): the declarations must be CommonJS ones.
+const TS_CJS_SOURCE = TS_ESM_SOURCE.replace("import wasmUrl from 'argpool/argpool.wasm';", "import wasmUrl = require('argpool/argpool.wasm');");
+
+async function tsc(dir) {
+  await node([bin('typescript', 'bin/tsc'), '-p', dir], dir);
+}
+
+describe(`TypeScript ${TS_VERSION} against the tarball's declarations (lib ES2022 only, no @types/node)`, { concurrency: 2 }, () => {
+  it('module node16, ESM project: compiles, and the output runs in Node', () => timed('ts node16 esm', async () => {
+    const dir = app('ts-node16-esm', {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { ...TS_BASE, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: ['main.ts'] }),
+      'main.ts': TS_ESM_SOURCE.replace("import wasmUrl from 'argpool/argpool.wasm';", "const wasmUrl = 'argpool-wasm.wasm';"),
+    });
+    await tsc(dir);
+    assert.deepEqual(JSON.parse(await node(['out/main.js'], dir)), EXPECTED);
+  }));
+
+  it('module node16, CommonJS project (`require` types): compiles, and the output runs in Node', () => timed('ts node16 cjs', async () => {
+    const dir = app('ts-node16-cjs', {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { ...TS_BASE, module: 'node16', moduleResolution: 'node16', outDir: 'out' }, files: ['main.ts'] }),
+      'main.ts': TS_CJS_SOURCE.replace("import wasmUrl = require('argpool/argpool.wasm');", "const wasmUrl = 'argpool-wasm.wasm';"),
+      'types.ts': TS_CJS_SOURCE,
+    }, { type: 'commonjs' });
+    await tsc(dir);
+    assert.deepEqual(JSON.parse(await node(['out/main.js'], dir)), EXPECTED);
+    // `argpool/argpool.wasm` is typed for require too (type-checked only: Node can't load a .wasm).
+    writeFileSync(join(dir, 'tsconfig.types.json'), JSON.stringify({ compilerOptions: { ...TS_BASE, module: 'node16', moduleResolution: 'node16', noEmit: true }, files: ['types.ts'] }));
+    await command(process.execPath, [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.types.json'], dir);
+  }));
+
+  it('moduleResolution bundler, and with the DOM lib (WebAssembly.Module and URL accepted)', () => timed('ts bundler', async () => {
+    const dir = app('ts-bundler', {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { ...TS_BASE, module: 'ESNext', moduleResolution: 'bundler', noEmit: true }, files: ['main.ts'] }),
+      'main.ts': TS_ESM_SOURCE,
+      'dom/tsconfig.json': JSON.stringify({ compilerOptions: { ...TS_BASE, lib: ['ES2022', 'DOM'], module: 'ESNext', moduleResolution: 'bundler', noEmit: true }, files: ['dom.ts'] }),
+      'dom/dom.ts': `import { init } from 'argpool';\nimport wasmUrl from 'argpool/argpool.wasm';\n` +
+        'export async function load(): Promise<void> {\n  const wasmModule = await WebAssembly.compileStreaming(fetch(wasmUrl));\n' +
+        '  await init({ wasmModule, wasmUrl: new URL(wasmUrl, document.baseURI) });\n}\n',
+    });
+    await tsc(dir);
+    await tsc(join(dir, 'dom'));
+  }));
+
+  it('moduleResolution node10 (subpaths through typesVersions)', () => timed('ts node10', async () => {
+    const dir = app('ts-node10', {
+      'tsconfig.json': JSON.stringify({ compilerOptions: { ...TS_BASE, module: 'ESNext', moduleResolution: 'node10', noEmit: true }, files: ['main.ts'] }),
+      'main.ts': TS_ESM_SOURCE,
+    }, {});
+    await tsc(dir);
+  }));
+});
