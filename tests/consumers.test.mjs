@@ -291,6 +291,16 @@ describe('consumers of the packed tarball', { concurrency: 2, skip: SKIP_BROWSER
     for (const file of ['bundle.mjs', 'bundle.cjs']) assert.deepEqual(JSON.parse(await node([file], away)), EXPECTED, file);
   }));
 
+  it(`Parcel ${versionOf('parcel')}: parcel build`, () => timed('parcel', async () => {
+    const dir = app('parcel', {
+      'src/index.html': page('<script type="module" src="./main.js"></script>'),
+      'src/main.js': seedModule('argpool', REPORT_PAGE),
+    });
+    await node([bin('parcel', 'lib/bin.js'), 'build', 'src/index.html', '--no-cache', '--no-source-maps', '--dist-dir', 'dist', '--log-level', 'warn'], dir);
+    assertNoMachinePaths(join(dir, 'dist'));
+    await checkBuild(join(dir, 'dist'), ['main']);
+  }));
+
   it('plain <script type="module"> importing argpool/streaming from the package folder', () => timed('plain', async () => {
     // The page sits in the app; the server's root is the app folder, node_modules included.
     const dir = app('plain', {
