@@ -251,6 +251,9 @@ describe('consumers of the packed tarball', { concurrency: 2, skip: SKIP_BROWSER
         });`], dir);
     const out = join(dir, 'dist');
     writeFileSync(join(out, 'index.html'), page('<script src="main.js"></script><script src="worker.js"></script>'));
+    // `argpool` is the streaming entry under webpack: the .wasm is an emitted asset, not embedded.
+    assert.ok(readdirSync(out).some((file) => file.endsWith('.wasm')), readdirSync(out).join(', '));
+    assert.ok(!readFileSync(join(out, 'main.js'), 'utf8').includes('AGFzbQ'), 'main.js embeds the module');
     assertNoMachinePaths(out);
     await checkBuild(out, ['main', 'worker']);
   }));
@@ -299,6 +302,26 @@ describe('consumers of the packed tarball', { concurrency: 2, skip: SKIP_BROWSER
     await node([bin('parcel', 'lib/bin.js'), 'build', 'src/index.html', '--no-cache', '--no-source-maps', '--dist-dir', 'dist', '--log-level', 'warn'], dir);
     assertNoMachinePaths(join(dir, 'dist'));
     await checkBuild(join(dir, 'dist'), ['main']);
+  }));
+
+  it(`esbuild ${esbuildVersion} with argpool/streaming and no copied .wasm: the error names the URL, the answer and the fix`, () => timed('esbuild streaming', async () => {
+    const dir = app('esbuild-streaming', { 'src/main.js': seedModule('argpool/streaming', REPORT_PAGE, { topLevelAwait: false }) });
+    await command(bin('esbuild', 'bin/esbuild'), ['src/main.js', '--bundle', '--format=esm', '--outfile=dist/bundle.js', '--log-level=error'], dir);
+    writeFileSync(join(dir, 'dist/index.html'), page('<script type="module" src="bundle.js"></script>'));
+    const server = await serveFolder(join(dir, 'dist'));
+    const context = await browser.newContext();
+    try {
+      const tab = await context.newPage();
+      await tab.goto(`${server.origin}/index.html`);
+      const { error } = await tab.waitForFunction(() => globalThis.__argpool?.main).then((handle) => handle.jsonValue());
+      assert.match(error, /ARGPOOL_LOAD_FAILED|failed to load the WebAssembly module/);
+      assert.ok(error.includes(`GET ${server.origin}/dist/argpool-wasm.wasm → HTTP 404, content-type text/plain`), error);
+      assert.match(error, /'argpool\/inline'/);
+      assert.match(error, /init\(\{ wasmUrl \}\)/);
+    } finally {
+      await context.close();
+      await server.close();
+    }
   }));
 
   it('plain <script type="module"> importing argpool/streaming from the package folder', () => timed('plain', async () => {
