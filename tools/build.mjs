@@ -1,7 +1,8 @@
-// Builds the wasm module into dist/ (emcmake + cmake, incremental) and, unless --wasm-only, the
-// native core and its GoogleTest suites with AddressSanitizer/UBSan into build/native.
+// Builds the wasm module into dist/ (emcmake + cmake, incremental) with the files derived from it
+// (see writeDerived) and, unless --wasm-only, the native core and its GoogleTest suites with
+// AddressSanitizer/UBSan into build/native.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,8 +33,33 @@ function configure(dir, command, args) {
 configure('build/wasm', 'emcmake', ['cmake', '-S', '.', '-B', 'build/wasm', '-DCMAKE_BUILD_TYPE=Release',
   `-DCMAKE_CROSSCOMPILING_EMULATOR=${process.execPath}`]);
 run('cmake', ['--build', 'build/wasm', '-j', '2']);
+writeDerived();
 
 if (!wasmOnly) {
   configure('build/native', 'cmake', ['-S', '.', '-B', 'build/native', '-DCMAKE_BUILD_TYPE=Debug', '-DARGPOOL_SANITIZE=ON']);
   run('cmake', ['--build', 'build/native', '-j', '2']);
+}
+
+// Files derived from the build and the sources, written only when their content changes (tests
+// may be reading dist/ meanwhile):
+// - dist/argpool-wasm-base64.mjs: the .wasm as a base64 string, for the entries that embed it
+//   (any bundler, any runtime: no asset to emit, copy or serve);
+// - dist/argpool.d.cts, dist/tfjs.d.cts: the declarations as CommonJS-format files, for `require`
+//   consumers (same text: in a .d.cts, top-level exports describe `module.exports`).
+function writeDerived() {
+  const wasm = readFileSync(join(root, 'dist/argpool-wasm.wasm'));
+  writeIfChanged('dist/argpool-wasm-base64.mjs',
+    `// dist/argpool-wasm.wasm (${wasm.length} bytes) as base64, written by tools/build.mjs.\n` +
+    `export default ${JSON.stringify(wasm.toString('base64'))};\n`);
+  writeIfChanged('dist/argpool.d.cts',
+    '// Written by tools/build.mjs from bindings/js/argpool.d.ts (the declarations for `require`).\n' +
+    readFileSync(join(root, 'bindings/js/argpool.d.ts'), 'utf8'));
+  writeIfChanged('dist/tfjs.d.cts',
+    '// Written by tools/build.mjs from bindings/js/tfjs.d.ts (the declarations of argpool/tfjs for `require`).\n' +
+    readFileSync(join(root, 'bindings/js/tfjs.d.ts'), 'utf8').replaceAll("from './argpool.js'", "from './argpool.cjs'"));
+}
+
+function writeIfChanged(path, text) {
+  const file = join(root, path);
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== text) writeFileSync(file, text);
 }

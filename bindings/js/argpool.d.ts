@@ -277,13 +277,24 @@ export interface Argpool {
   readonly dtypes: readonly string[];
 }
 
+// `WebAssembly.Module` and `URL` are declared by the DOM lib and by @types/node; a project may have
+// neither, so they are taken from the global scope when it declares them.
+/** `WebAssembly.Module` where the project's libs declare it. */
+export type WasmModule = typeof globalThis extends { WebAssembly: { Module: abstract new (...args: never) => infer M } } ? M : object;
+/** A `URL` (or anything whose `href` is a URL string). */
+export interface UrlLike { readonly href: string }
+
 export interface InitOptions {
   /** The module's bytes, when you load them yourself. */
   wasmBinary?: ArrayBuffer | Uint8Array;
   /** A precompiled module (e.g. from `WebAssembly.compileStreaming`). */
-  wasmModule?: WebAssembly.Module;
-  /** Where to fetch (browser) or read (Node) `argpool-wasm.wasm` from; default: next to the package's glue. */
-  wasmUrl?: string | URL;
+  wasmModule?: WasmModule;
+  /**
+   * Where to fetch (browser) or read (Node: a path or file: URL) `argpool-wasm.wasm` from.
+   * Default: `argpool/streaming` fetches the file next to its script; the other entries use the
+   * module embedded in the package.
+   */
+  wasmUrl?: string | UrlLike;
 }
 
 /**
@@ -330,7 +341,7 @@ export type ArgpoolErrorCode =
 
 /** Library-state problems: not initialised, failed load, out of memory, disposed or foreign tensors. */
 export class ArgpoolError extends Error {
-  constructor(message: string, code?: ArgpoolErrorCode, options?: ErrorOptions);
+  constructor(message: string, code?: ArgpoolErrorCode, options?: { cause?: unknown });
   readonly code: ArgpoolErrorCode;
 }
 /** An argument of the wrong type (e.g. an Int8Array where a Float32Array is needed). */

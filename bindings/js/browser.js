@@ -1,18 +1,17 @@
-// Browser and bundler entry ("default" export condition): the glue finds its .wasm with
-// new URL('argpool-wasm.wasm', import.meta.url), which browsers, webpack 5 and Vite resolve.
-import { createEntry, instantiate } from './loader.js';
+// Streaming entry (`argpool/streaming`; what `argpool` resolves to under webpack): fetches
+// dist/argpool-wasm.wasm, located by new URL('…', import.meta.url), a pattern browsers, webpack 5,
+// Vite builds and Parcel resolve (they emit the file as an asset), and compiles it while it
+// downloads. esbuild and Rollup emit no asset for it: there, use `argpool` (embedded) or
+// init({ wasmUrl }). Also the file to import in a page with no bundler.
+import factory from '../../dist/argpool-wasm.mjs';
+import { chooseSource, createEntry, fromUrl, instantiate, urlString } from './loader.js';
 
 export { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
 
-const entry = createEntry(async (options) => {
-  const { default: factory } = await import('../../dist/argpool-wasm.mjs');
-  const { wasmBinary, wasmModule, wasmUrl } = options;
-  return instantiate(factory, {
-    wasmBinary,
-    wasmModule,
-    locateFile: wasmUrl !== undefined ? () => String(wasmUrl) : undefined,
-  });
-});
+const entry = createEntry((options) => instantiate(factory, chooseSource(options, () => (
+  options.wasmUrl !== undefined
+    ? fromUrl(urlString(options.wasmUrl), true)
+    : fromUrl(String(new URL('../../dist/argpool-wasm.wasm', import.meta.url)), false)))));
 
 export const {
   init,

@@ -1,19 +1,30 @@
-// Node entry ("node" export condition): reads the .wasm next to the glue with fs and passes the
-// bytes, because Emscripten 3.1.6's web glue would fetch() a file path in Node.
+// Node entry ("node" export condition): the wasm embedded, as in inline.js, so that the entry keeps
+// working when bundled for Node (esbuild --platform=node, webpack's node target) where no file
+// sits next to the bundle; init({ wasmUrl }) reads a file instead. Emscripten 3.1.6's web glue
+// would fetch() a file path in Node, so the bytes are always handed to it.
 import { readFile } from 'node:fs/promises';
 
-import { createEntry, instantiate } from './loader.js';
+import factory from '../../dist/argpool-wasm.mjs';
+import wasmBase64 from '../../dist/argpool-wasm-base64.mjs';
+import { chooseSource, createEntry, decodeBase64, fromBytes, instantiate, urlString } from './loader.js';
 
 export { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
 
-const WASM_URL = new URL('../../dist/argpool-wasm.wasm', import.meta.url);
+// A path, or a file: URL (a URL object or anything with an href).
+async function readWasmFile(path) {
+  try {
+    return await readFile(typeof path?.href === 'string' ? new URL(path.href) : path);
+  } catch (error) {
+    throw new Error(`reading init({ wasmUrl }) = ${urlString(path)} failed (${error.code ?? error.message}): ` +
+      'wasmUrl must be a path or file: URL of argpool-wasm.wasm (node_modules/argpool/dist/argpool-wasm.wasm); ' +
+      'without wasmUrl the module embedded in the package is used');
+  }
+}
 
-const entry = createEntry(async (options) => {
-  const { default: factory } = await import('../../dist/argpool-wasm.mjs');
-  if (options.wasmModule !== undefined) return instantiate(factory, { wasmModule: options.wasmModule });
-  const wasmBinary = options.wasmBinary ?? (await readFile(options.wasmUrl ?? WASM_URL));
-  return instantiate(factory, { wasmBinary });
-});
+const entry = createEntry(async (options) => instantiate(factory, chooseSource(options, () => (
+  options.wasmUrl !== undefined
+    ? async (imports) => fromBytes(await readWasmFile(options.wasmUrl), `the file ${urlString(options.wasmUrl)}`)(imports)
+    : fromBytes(decodeBase64(wasmBase64), 'the embedded module')))));
 
 export const {
   init,

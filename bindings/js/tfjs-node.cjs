@@ -1,0 +1,2 @@
+// CommonJS twin of tfjs-node.js for `require` (Node >= 20.19 loads the ES module synchronously).
+module.exports = require('./tfjs-node.js');
