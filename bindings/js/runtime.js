@@ -118,11 +118,12 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
     if (count > 0) TypedArrayPrototypeSet(heapAs(ArrayType), data, pointer / ArrayType.BYTES_PER_ELEMENT);
   }
 
-  // Small copies element by element (integer-indexed access of genuine typed arrays runs no caller
-  // code): cheaper than making a view of the range.
+  // Small integer copies element by element (integer-indexed access of genuine typed arrays runs no
+  // caller code): cheaper than making a view of the range. Floats always go through set(), a byte
+  // copy: reading a NaN into a JS number may change its payload.
   const SMALL_COPY = 64;
   function copyFromHeap(target, ArrayType, pointer, count) {
-    if (count <= SMALL_COPY) {
+    if (count <= SMALL_COPY && ArrayType !== TypedArrays.Float32Array && ArrayType !== TypedArrays.Float64Array) {
       const heap = heapAs(ArrayType);
       const start = pointer / ArrayType.BYTES_PER_ELEMENT;
       for (let i = 0; i < count; ++i) target[i] = heap[start + i];
