@@ -190,19 +190,6 @@ void put_entry(const char* name, int64_t value, bool* first) {
   put(text);
 }
 
-const char* dtype_name(DType d) {
-  switch (d) {
-    case DType::kFloat32: return "float32";
-    case DType::kFloat64: return "float64";
-    case DType::kInt8: return "int8";
-    case DType::kUint8: return "uint8";
-    case DType::kInt16: return "int16";
-    case DType::kUint16: return "uint16";
-    case DType::kInt32: return "int32";
-  }
-  return "?";
-}
-
 const char* layout_name(Layout l) { return l == Layout::kNCHW ? "NCHW" : "NHWC"; }
 
 void describe_abi() {

@@ -4,20 +4,15 @@
 // plan is made. Enum values stay names here; the staging layer maps them to the module's codes.
 import { ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
 import { ArrayIsArray, ArrayPrototypeJoin, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn } from './primordials.js';
+import { TYPED_ARRAY_OF_DTYPE } from './dtypes.js';
 import { describe } from './snapshot.js';
 
 const dtype = (name, tag, ArrayType, float = false) => ObjectFreeze({ name, tag, ArrayType, float });
 
-// Value dtypes, in the C++ DType order (the module's codes are looked up by name).
-export const DTYPES = ObjectFreeze([
-  dtype('float32', 'Float32Array', Float32Array, true),
-  dtype('float64', 'Float64Array', Float64Array, true),
-  dtype('int8', 'Int8Array', Int8Array),
-  dtype('uint8', 'Uint8Array', Uint8Array),
-  dtype('int16', 'Int16Array', Int16Array),
-  dtype('uint16', 'Uint16Array', Uint16Array),
-  dtype('int32', 'Int32Array', Int32Array),
-]);
+// Value dtypes (every dtype but int64; the module's codes are looked up by name).
+export const DTYPES = ObjectFreeze(Object.entries(TYPED_ARRAY_OF_DTYPE)
+  .filter(([name]) => name !== 'int64')
+  .map(([name, ArrayType]) => dtype(name, ArrayType.name, ArrayType, ArrayType === Float32Array || ArrayType === Float64Array)));
 // Image data (canvas ImageData) is a Uint8ClampedArray: pooled as uint8, returned as clamped.
 const CLAMPED = ObjectFreeze({ ...DTYPES[3], tag: 'Uint8ClampedArray', ArrayType: Uint8ClampedArray });
 export const DTYPE_BY_TAG = new Map([...DTYPES.map((d) => [d.tag, d]), [CLAMPED.tag, CLAMPED]]);

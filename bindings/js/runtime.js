@@ -9,6 +9,7 @@ import {
   TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength,
   TypedArrayPrototypeSet, TypedArrays,
 } from './primordials.js';
+import { TYPED_ARRAY_OF_DTYPE } from './dtypes.js';
 import { WasmTensor } from './tensor.js';
 
 const MAX_ALLOCATION = 2 ** 31 - 1; // the module's memory is capped at 2 GiB (CMakeLists.txt)
@@ -16,6 +17,11 @@ const SCRATCH_BYTES = 1 << 16; // small calls stage in one block allocated at lo
 
 export function createRuntime(Module, { extraExports = [] } = {}) {
   const { abi, fns } = bindAbi(Module, extraExports);
+  for (const name of Object.keys(abi.dtypes)) {
+    if (TYPED_ARRAY_OF_DTYPE[name] === undefined || TYPED_ARRAY_OF_DTYPE[name].BYTES_PER_ELEMENT !== abi.dtypeSizes[name]) {
+      throw new Error(`the wasm module's dtype '${name}' has no typed array in bindings/js/dtypes.js`);
+    }
+  }
   const SLOT = abi.slots;
   const statusNames = [];
   for (const [name, code] of Object.entries(abi.statuses)) statusNames[code] = name;

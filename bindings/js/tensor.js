@@ -1,11 +1,10 @@
 // Tensors that live in wasm memory: operations read and write them in place (no copy). `data` is
 // a view re-derived on every access, so memory growth never leaves a caller with a stale view.
+import { TYPED_ARRAY_OF_DTYPE } from './dtypes.js';
 import { ArgpoolError } from './errors.js';
 
-export const TENSOR_DTYPES = Object.freeze(Object.fromEntries([
-  ['float32', Float32Array], ['float64', Float64Array], ['int8', Int8Array], ['uint8', Uint8Array],
-  ['int16', Int16Array], ['uint16', Uint16Array], ['int32', Int32Array], ['int64', BigInt64Array],
-].map(([name, ArrayType]) => [name, Object.freeze({ name, ArrayType })])));
+export const TENSOR_DTYPES = Object.freeze(Object.fromEntries(Object.entries(TYPED_ARRAY_OF_DTYPE)
+  .map(([name, ArrayType]) => [name, Object.freeze({ name, ArrayType })])));
 
 export class WasmTensor {
   #owner;

@@ -100,15 +100,22 @@ int64_t first_window_without_tap(int64_t count, int64_t size, int64_t stride, in
 
 size_t dtype_size(DType dtype) {
   switch (dtype) {
-    case DType::kFloat64: return 8;
-    case DType::kFloat32:
-    case DType::kInt32: return 4;
-    case DType::kInt16:
-    case DType::kUint16: return 2;
-    case DType::kInt8:
-    case DType::kUint8: return 1;
+#define ARGPOOL_DTYPE_SIZE(e, T, tag, name) \
+  case DType::e: return sizeof(T);
+    ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_DTYPE_SIZE)
+#undef ARGPOOL_DTYPE_SIZE
   }
   return 8;
+}
+
+const char* dtype_name(DType dtype) {
+  switch (dtype) {
+#define ARGPOOL_DTYPE_NAME(e, T, tag, name) \
+  case DType::e: return #name;
+    ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_DTYPE_NAME)
+#undef ARGPOOL_DTYPE_NAME
+  }
+  return "?";
 }
 
 Text format_dims(const int64_t* dims, int count) {

@@ -8,17 +8,24 @@
 
 namespace argpool {
 
-// Value types that a kernel can be instantiated for. The numbers are part of the JS ABI.
-enum class DType : int {
-  kFloat32 = 0,
-  kFloat64 = 1,
-  kInt8 = 2,
-  kUint8 = 3,
-  kInt16 = 4,
-  kUint16 = 5,
-  kInt32 = 6,
-};
-constexpr int kDTypeCount = 7;
+// The one list of value dtypes: X(enumerator, C++ type, kernel-name tag, JS name). The enum, sizes,
+// names (the ABI description tells JavaScript), the kernel tables' scalar entries and every kernel
+// instantiation come from it; the order gives the codes.
+#define ARGPOOL_FOR_EACH_DTYPE(X)         \
+  X(kFloat32, float, f32, float32)        \
+  X(kFloat64, double, f64, float64)       \
+  X(kInt8, int8_t, s8, int8)              \
+  X(kUint8, uint8_t, u8, uint8)           \
+  X(kInt16, int16_t, s16, int16)          \
+  X(kUint16, uint16_t, u16, uint16)       \
+  X(kInt32, int32_t, s32, int32)
+
+#define ARGPOOL_DTYPE_ENUMERATOR(e, T, tag, name) e,
+enum class DType : int { ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_DTYPE_ENUMERATOR) };
+#undef ARGPOOL_DTYPE_ENUMERATOR
+#define ARGPOOL_DTYPE_ONE(e, T, tag, name) +1
+constexpr int kDTypeCount = 0 ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_DTYPE_ONE);
+#undef ARGPOOL_DTYPE_ONE
 
 inline bool is_float(DType dtype) { return dtype == DType::kFloat32 || dtype == DType::kFloat64; }
 
@@ -126,5 +133,7 @@ struct PoolGeometry {
 };
 
 size_t dtype_size(DType dtype);
+// The JS name of a dtype ('float32', …).
+const char* dtype_name(DType dtype);
 
 }  // namespace argpool

@@ -23,9 +23,9 @@ bool is_3x3s2p1_window(const PoolGeometry& g) {
 #endif
 
 // The scalar references, named like the SIMD kernels (f32, f64, s8, u8, s16, u16, s32).
-#define ARGPOOL_SCALAR_ENTRIES(T, tag, code)                                                          \
-  {"max_pool_nchw_" #tag "_scalar", code, Layout::kNCHW, nullptr, erased<T, max_pool_nchw_scalar<T>>}, \
-      {"max_pool_nhwc_" #tag "_scalar", code, Layout::kNHWC, nullptr, erased<T, max_pool_nhwc_scalar<T>>},
+#define ARGPOOL_SCALAR_ENTRIES(e, T, tag, name)                                                          \
+  {"max_pool_nchw_" #tag "_scalar", DType::e, Layout::kNCHW, nullptr, erased<T, max_pool_nchw_scalar<T>>}, \
+      {"max_pool_nhwc_" #tag "_scalar", DType::e, Layout::kNHWC, nullptr, erased<T, max_pool_nhwc_scalar<T>>},
 
 const MaxPoolKernelEntry kKernels[] = {
 #ifdef __wasm_simd128__
@@ -41,13 +41,7 @@ const MaxPoolKernelEntry kKernels[] = {
     {"max_pool_nchw_u8_wasmsimd", DType::kUint8, Layout::kNCHW, nullptr, erased<uint8_t, max_pool_nchw_u8_wasmsimd>},
     {"max_pool_nhwc_u8_wasmsimd", DType::kUint8, Layout::kNHWC, nullptr, erased<uint8_t, max_pool_nhwc_u8_wasmsimd>},
 #endif
-    ARGPOOL_SCALAR_ENTRIES(float, f32, DType::kFloat32)     //
-    ARGPOOL_SCALAR_ENTRIES(double, f64, DType::kFloat64)    //
-    ARGPOOL_SCALAR_ENTRIES(int8_t, s8, DType::kInt8)        //
-    ARGPOOL_SCALAR_ENTRIES(uint8_t, u8, DType::kUint8)      //
-    ARGPOOL_SCALAR_ENTRIES(int16_t, s16, DType::kInt16)     //
-    ARGPOOL_SCALAR_ENTRIES(uint16_t, u16, DType::kUint16)   //
-    ARGPOOL_SCALAR_ENTRIES(int32_t, s32, DType::kInt32)     //
+    ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_SCALAR_ENTRIES)
 };
 
 #undef ARGPOOL_SCALAR_ENTRIES

@@ -28,30 +28,30 @@ bool suits_2x2s2(const ScatterGeometry& s) {
 }
 #endif
 
-#define ARGPOOL_UNPOOL_ENTRIES(T, tag, code)                                                               \
-  {"max_unpool_nchw_" #tag "_planewise", ScatterOp::kUnpool, code, Layout::kNCHW, nullptr, nullptr,        \
+#define ARGPOOL_UNPOOL_ENTRIES(e, T, tag, name)                                                               \
+  {"max_unpool_nchw_" #tag "_planewise", ScatterOp::kUnpool, DType::e, Layout::kNCHW, nullptr, nullptr,        \
    erased<T, max_unpool_planewise<T, Layout::kNCHW>>},                                                     \
-      {"max_unpool_nhwc_" #tag "_planewise", ScatterOp::kUnpool, code, Layout::kNHWC, nullptr, nullptr,    \
+      {"max_unpool_nhwc_" #tag "_planewise", ScatterOp::kUnpool, DType::e, Layout::kNHWC, nullptr, nullptr,    \
        erased<T, max_unpool_planewise<T, Layout::kNHWC>>},                                                 \
-      {"max_unpool_nchw_" #tag "_scalar", ScatterOp::kUnpool, code, Layout::kNCHW, nullptr, nullptr,       \
+      {"max_unpool_nchw_" #tag "_scalar", ScatterOp::kUnpool, DType::e, Layout::kNCHW, nullptr, nullptr,       \
        erased<T, max_unpool_scalar<T, Layout::kNCHW>>},                                                    \
-      {"max_unpool_nhwc_" #tag "_scalar", ScatterOp::kUnpool, code, Layout::kNHWC, nullptr, nullptr,       \
+      {"max_unpool_nhwc_" #tag "_scalar", ScatterOp::kUnpool, DType::e, Layout::kNHWC, nullptr, nullptr,       \
        erased<T, max_unpool_scalar<T, Layout::kNHWC>>},
 
-#define ARGPOOL_BACKWARD_ENTRIES(T, tag, code)                                                                 \
-  {"max_pool_backward_nchw_" #tag "_planewise", ScatterOp::kBackward, code, Layout::kNCHW, nullptr, nullptr,   \
+#define ARGPOOL_BACKWARD_ENTRIES(e, T, tag, name)                                                                 \
+  {"max_pool_backward_nchw_" #tag "_planewise", ScatterOp::kBackward, DType::e, Layout::kNCHW, nullptr, nullptr,   \
    erased<T, max_pool_backward_planewise<T, Layout::kNCHW>>},                                                  \
-      {"max_pool_backward_nhwc_" #tag "_planewise", ScatterOp::kBackward, code, Layout::kNHWC, nullptr,        \
+      {"max_pool_backward_nhwc_" #tag "_planewise", ScatterOp::kBackward, DType::e, Layout::kNHWC, nullptr,        \
        nullptr, erased<T, max_pool_backward_planewise<T, Layout::kNHWC>>},                                     \
-      {"max_pool_backward_nchw_" #tag "_scalar", ScatterOp::kBackward, code, Layout::kNCHW, nullptr, nullptr,  \
+      {"max_pool_backward_nchw_" #tag "_scalar", ScatterOp::kBackward, DType::e, Layout::kNCHW, nullptr, nullptr,  \
        erased<T, max_pool_backward_scalar<T, Layout::kNCHW>>},                                                 \
-      {"max_pool_backward_nhwc_" #tag "_scalar", ScatterOp::kBackward, code, Layout::kNHWC, nullptr, nullptr,  \
+      {"max_pool_backward_nhwc_" #tag "_scalar", ScatterOp::kBackward, DType::e, Layout::kNHWC, nullptr, nullptr,  \
        erased<T, max_pool_backward_scalar<T, Layout::kNHWC>>},
 
-#define ARGPOOL_UNPOOL_BACKWARD_ENTRIES(T, tag, code)                                                           \
-  {"max_unpool_backward_nchw_" #tag "_scalar", ScatterOp::kUnpoolBackward, code, Layout::kNCHW, nullptr, nullptr,  \
+#define ARGPOOL_UNPOOL_BACKWARD_ENTRIES(e, T, tag, name)                                                           \
+  {"max_unpool_backward_nchw_" #tag "_scalar", ScatterOp::kUnpoolBackward, DType::e, Layout::kNCHW, nullptr, nullptr,  \
    erased<T, max_unpool_backward_scalar<T, Layout::kNCHW>>},                                                    \
-      {"max_unpool_backward_nhwc_" #tag "_scalar", ScatterOp::kUnpoolBackward, code, Layout::kNHWC, nullptr,      \
+      {"max_unpool_backward_nhwc_" #tag "_scalar", ScatterOp::kUnpoolBackward, DType::e, Layout::kNHWC, nullptr,      \
        nullptr, erased<T, max_unpool_backward_scalar<T, Layout::kNHWC>>},
 
 const ScatterKernelEntry kKernels[] = {
@@ -63,22 +63,11 @@ const ScatterKernelEntry kKernels[] = {
     {"max_pool_backward_nchw_f32_2x2s2_wasmsimd", ScatterOp::kBackward, DType::kFloat32, Layout::kNCHW, planes_2d,
      suits_2x2s2, erased<float, max_pool_backward_nchw_f32_2x2s2_wasmsimd>},
 #endif
-    ARGPOOL_UNPOOL_ENTRIES(float, f32, DType::kFloat32)       //
-    ARGPOOL_UNPOOL_ENTRIES(double, f64, DType::kFloat64)      //
-    ARGPOOL_UNPOOL_ENTRIES(int8_t, s8, DType::kInt8)          //
-    ARGPOOL_UNPOOL_ENTRIES(uint8_t, u8, DType::kUint8)        //
-    ARGPOOL_UNPOOL_ENTRIES(int16_t, s16, DType::kInt16)       //
-    ARGPOOL_UNPOOL_ENTRIES(uint16_t, u16, DType::kUint16)     //
-    ARGPOOL_UNPOOL_ENTRIES(int32_t, s32, DType::kInt32)       //
-    ARGPOOL_BACKWARD_ENTRIES(float, f32, DType::kFloat32)     //
-    ARGPOOL_BACKWARD_ENTRIES(double, f64, DType::kFloat64)    //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(float, f32, DType::kFloat32)      //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(double, f64, DType::kFloat64)     //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(int8_t, s8, DType::kInt8)         //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(uint8_t, u8, DType::kUint8)       //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(int16_t, s16, DType::kInt16)      //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(uint16_t, u16, DType::kUint16)    //
-    ARGPOOL_UNPOOL_BACKWARD_ENTRIES(int32_t, s32, DType::kInt32)      //
+    ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_UNPOOL_ENTRIES)
+    // The backward pass takes float gradients only.
+    ARGPOOL_BACKWARD_ENTRIES(kFloat32, float, f32, float32)   //
+    ARGPOOL_BACKWARD_ENTRIES(kFloat64, double, f64, float64)  //
+    ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_UNPOOL_BACKWARD_ENTRIES)
 };
 
 #undef ARGPOOL_UNPOOL_ENTRIES

@@ -6,8 +6,8 @@
 
 namespace argpool {
 
-// Calls M(T) for every value type the generic kernels are instantiated for (one list for all files).
-#define ARGPOOL_FOR_EACH_VALUE_TYPE(M) M(float) M(double) M(int8_t) M(uint8_t) M(int16_t) M(uint16_t) M(int32_t)
+// Kernels for every value type are instantiated with ARGPOOL_FOR_EACH_DTYPE(M) (argpool/types.h):
+// M(enumerator, C++ type, tag, name).
 
 // Max pooling of `geometry.planes` contiguous planes: writes values and, unless `indices` is null,
 // per-plane flat indices.

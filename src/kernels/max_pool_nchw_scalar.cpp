@@ -40,10 +40,10 @@ void max_pool_nhwc_scalar(const PoolGeometry& g, const T* input, T* values, int3
   }
 }
 
-#define ARGPOOL_INSTANTIATE(T)                                                                   \
+#define ARGPOOL_INSTANTIATE(e, T, tag, name)                                                                  \
   template void max_pool_nchw_scalar<T>(const PoolGeometry&, const T*, T*, int32_t*);            \
   template void max_pool_nhwc_scalar<T>(const PoolGeometry&, const T*, T*, int32_t*);
-ARGPOOL_FOR_EACH_VALUE_TYPE(ARGPOOL_INSTANTIATE)
+ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_INSTANTIATE)
 #undef ARGPOOL_INSTANTIATE
 
 }  // namespace argpool

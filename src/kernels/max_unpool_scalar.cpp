@@ -32,10 +32,10 @@ void max_unpool_scalar(const ScatterGeometry& g, const T* values, const int32_t*
   }
 }
 
-#define ARGPOOL_INSTANTIATE(T)                                                                               \
+#define ARGPOOL_INSTANTIATE(e, T, tag, name)                                                                              \
   template void max_unpool_scalar<T, Layout::kNCHW>(const ScatterGeometry&, const T*, const int32_t*, T*); \
   template void max_unpool_scalar<T, Layout::kNHWC>(const ScatterGeometry&, const T*, const int32_t*, T*);
-ARGPOOL_FOR_EACH_VALUE_TYPE(ARGPOOL_INSTANTIATE)
+ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_INSTANTIATE)
 #undef ARGPOOL_INSTANTIATE
 
 }  // namespace argpool

@@ -73,10 +73,10 @@ void max_pool_backward_planewise(const ScatterGeometry& g, const T* grad_output,
   scatter<T, kLayout, true>(g, grad_output, indices, grad_input);
 }
 
-#define ARGPOOL_INSTANTIATE(T)                                                                                \
+#define ARGPOOL_INSTANTIATE(e, T, tag, name)                                                                               \
   template void max_unpool_planewise<T, Layout::kNCHW>(const ScatterGeometry&, const T*, const int32_t*, T*); \
   template void max_unpool_planewise<T, Layout::kNHWC>(const ScatterGeometry&, const T*, const int32_t*, T*);
-ARGPOOL_FOR_EACH_VALUE_TYPE(ARGPOOL_INSTANTIATE)
+ARGPOOL_FOR_EACH_DTYPE(ARGPOOL_INSTANTIATE)
 #undef ARGPOOL_INSTANTIATE
 
 template void max_pool_backward_planewise<float, Layout::kNCHW>(const ScatterGeometry&, const float*, const int32_t*,
