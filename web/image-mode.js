@@ -294,7 +294,7 @@ export function createImageMode(ap) {
       {
         name: 'maxPool (values + mask)',
         lib: () => ap.maxPool({ data: planes, shape: [1, 3, H, W] }, r.options),
-        ref: () => referenceMaxPool(planes, 3, H, W, r.geometry),
+        ref: () => referenceMaxPool(planes, 3, H, W, r.geometry, r.oh, r.ow),
         same: (a, b) => identical(a.values.data, b.values) && identical(a.indices.data, b.indices),
       },
       {

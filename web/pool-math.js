@@ -1,16 +1,6 @@
 // Pooling geometry for drawing windows, plain-JavaScript reference implementations (the page
 // times argpool against them and checks that both agree bit for bit), colours and formatting.
 
-// Output length of one spatial dimension, PyTorch 1.13 rules (used only by the JS reference;
-// the page asks argpool for every shape it draws).
-export function pooledLength(size, kernel, stride, padding, dilation, ceilMode) {
-  const span = size + 2 * padding - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
-  let out = Math.floor(span / stride) + 1;
-  // In ceil mode the last window must start inside the input or its left padding.
-  if (ceilMode && (out - 1) * stride >= size + padding) out -= 1;
-  return out;
-}
-
 // The window of output (i, j): its top-left tap (may lie in the padding) and its tapped rows/cols.
 export function windowOf(i, j, p) {
   const top = i * p.stride - p.padding;
@@ -33,9 +23,8 @@ export function positionInWindow(r, c, i, j, p) {
 
 // max_pool2d_with_indices on the CPU, as PyTorch 1.13 computes it: the first maximum in scan
 // order wins ties, a NaN always replaces the running maximum, padding never wins.
-export function referenceMaxPool(input, planes, height, width, p) {
-  const oh = pooledLength(height, p.kernel, p.stride, p.padding, p.dilation, p.ceilMode);
-  const ow = pooledLength(width, p.kernel, p.stride, p.padding, p.dilation, p.ceilMode);
+// The output size (oh, ow) comes from the library (ap.outputShape): shape rules live in argpool.
+export function referenceMaxPool(input, planes, height, width, p, oh, ow) {
   const values = new input.constructor(planes * oh * ow);
   const indices = new Int32Array(planes * oh * ow);
   const { kernel: k, stride: s, padding: pad, dilation: d } = p;
