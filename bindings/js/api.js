@@ -8,7 +8,8 @@ import {
   parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, shapeString,
 } from './options.js';
 import {
-  ArrayIsArray, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, TypedArrayPrototypeGetLength, TypedArrayPrototypeSet,
+  ArrayIsArray, copyList, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, TypedArrayPrototypeFill,
+  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet,
 } from './primordials.js';
 import { createPlans } from './plans.js';
 import { createRuntime } from './runtime.js';
@@ -215,7 +216,7 @@ export function createArgpool(Module, { testing = null } = {}) {
       rt.writeIndexSpec(a, from, idx.dtype.int64);
       rt.writeIndexSpec(a, to, type.int64, true);
       rt.check(fn, rt.fns.argpool_convert_indices(inPtr, outBuffer));
-      return { data: rt.copyOut(fn, 'indices', null, type.ArrayType, outBuffer, count), shape: idx.shape.slice() };
+      return { data: rt.copyOut(fn, 'indices', null, type.ArrayType, outBuffer, count), shape: copyList(idx.shape) };
     });
   }
 
@@ -252,7 +253,7 @@ export function createArgpool(Module, { testing = null } = {}) {
     try {
       const view = rt.viewAt(spec.ArrayType, pointer, count);
       if (typed !== null) rt.copyIn(fn, 'source', typed, spec.ArrayType, pointer, count);
-      else view.fill(spec.ArrayType === BigInt64Array ? 0n : 0);
+      else TypedArrayPrototypeFill(view, spec.ArrayType === BigInt64Array ? 0n : 0);
     } catch (error) {
       rt.free(pointer);
       throw error;
@@ -358,8 +359,8 @@ export function createArgpool(Module, { testing = null } = {}) {
       this.#outputShape = state.outputShape;
     }
 
-    get inputShape() { return this.#inputShape.slice(); }
-    get outputShape() { return this.#outputShape.slice(); }
+    get inputShape() { return copyList(this.#inputShape); }
+    get outputShape() { return copyList(this.#outputShape); }
 
     run(input, out) {
       const fn = 'maxPoolPlan.run';
@@ -417,8 +418,8 @@ export function createArgpool(Module, { testing = null } = {}) {
       this.#outputShape = state.outputShape;
     }
 
-    get valuesShape() { return this.#valuesShape.slice(); }
-    get outputShape() { return this.#outputShape.slice(); }
+    get valuesShape() { return copyList(this.#valuesShape); }
+    get outputShape() { return copyList(this.#outputShape); }
 
     run(values, indices, out) {
       const fn = 'maxUnpoolPlan.run';
@@ -456,10 +457,10 @@ export function createArgpool(Module, { testing = null } = {}) {
       this.#inputShape = state.inputShape;
     }
 
-    get gradShape() { return this.#gradShape.slice(); }
-    get inputShape() { return this.#inputShape.slice(); }
+    get gradShape() { return copyList(this.#gradShape); }
+    get inputShape() { return copyList(this.#inputShape); }
     /** The shape of the result (the pooling input's): the same as inputShape. */
-    get outputShape() { return this.#inputShape.slice(); }
+    get outputShape() { return copyList(this.#inputShape); }
 
     run(gradOutput, indices, out) {
       const fn = 'maxPoolBackwardPlan.run';
@@ -500,10 +501,10 @@ export function createArgpool(Module, { testing = null } = {}) {
       this.#valuesShape = state.valuesShape;
     }
 
-    get gradShape() { return this.#gradShape.slice(); }
-    get valuesShape() { return this.#valuesShape.slice(); }
+    get gradShape() { return copyList(this.#gradShape); }
+    get valuesShape() { return copyList(this.#valuesShape); }
     /** The shape of the result (the values'): the same as valuesShape. */
-    get outputShape() { return this.#valuesShape.slice(); }
+    get outputShape() { return copyList(this.#valuesShape); }
 
     run(gradOutput, indices, out) {
       const fn = 'maxUnpoolBackwardPlan.run';

@@ -8,7 +8,7 @@ import {
   DTYPE_BY_NAME, DTYPE_BY_TAG, DTYPES, INDEX_TYPE_BY_TAG, INDEX_TYPES, KIND_TYPES, checkShape, hasRank, product,
   rankError, sameShape, shapeString,
 } from './options.js';
-import { ArrayPrototypeJoin, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetLength } from './primordials.js';
+import { ArrayPrototypeJoin, copyList, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetLength } from './primordials.js';
 import { describe, readProperty, shapeLabel, snapshotTensor } from './snapshot.js';
 import { WasmTensor } from './tensor.js';
 
@@ -167,7 +167,7 @@ export function createPlans(rt) {
     });
     const outputShape = rt.readShape(a, SLOT.SHAPE_OUT);
     return ObjectFreeze({
-      pointer, dtype, inputShape: ObjectFreeze(inputShape.slice()), outputShape: ObjectFreeze(outputShape),
+      pointer, dtype, inputShape: ObjectFreeze(copyList(inputShape)), outputShape: ObjectFreeze(outputShape),
       inputCount: product(inputShape), outputCount: product(outputShape), withIndices: params.returnIndices,
       indexType: params.index.type,
     });
@@ -206,9 +206,9 @@ export function createPlans(rt) {
         if (withIndices && !ix.pointer) rt.copyOut(fn, 'out.indices.data', ix.data, indexType.ArrayType, iPtr, count);
         return outSnap.out;
       }
-      const values = { data: rt.copyOut(fn, 'values', null, resultType.ArrayType, vPtr, count), shape: outputShape.slice() };
+      const values = { data: rt.copyOut(fn, 'values', null, resultType.ArrayType, vPtr, count), shape: copyList(outputShape) };
       if (!withIndices) return { values };
-      return { values, indices: { data: rt.copyOut(fn, 'indices', null, indexType.ArrayType, iPtr, count), shape: outputShape.slice() } };
+      return { values, indices: { data: rt.copyOut(fn, 'indices', null, indexType.ArrayType, iPtr, count), shape: copyList(outputShape) } };
     } finally {
       rt.unstage(base);
     }
@@ -224,7 +224,7 @@ export function createPlans(rt) {
     });
     const outputShape = rt.readShape(a, SLOT.SHAPE_OUT);
     return ObjectFreeze({
-      pointer, dtype, indexType, valuesShape: ObjectFreeze(valuesShape.slice()), outputShape: ObjectFreeze(outputShape),
+      pointer, dtype, indexType, valuesShape: ObjectFreeze(copyList(valuesShape)), outputShape: ObjectFreeze(outputShape),
       valuesCount: product(valuesShape), outputCount: product(outputShape),
     });
   }
@@ -250,7 +250,7 @@ export function createPlans(rt) {
         if (!o.pointer) rt.copyOut(fn, 'out.data', o.data, ValueType, oPtr, resultCount);
         return outSnap.out;
       }
-      return { data: rt.copyOut(fn, 'output', null, v.dtype.ArrayType, oPtr, resultCount), shape: resultShape.slice() };
+      return { data: rt.copyOut(fn, 'output', null, v.dtype.ArrayType, oPtr, resultCount), shape: copyList(resultShape) };
     });
   }
 
@@ -271,7 +271,7 @@ export function createPlans(rt) {
       rt.writeIndexSpec(b, params.index, indexType.int64);
     });
     return ObjectFreeze({
-      pointer, dtype, indexType, gradShape: ObjectFreeze(gradShape.slice()), inputShape: ObjectFreeze(inputShape.slice()),
+      pointer, dtype, indexType, gradShape: ObjectFreeze(copyList(gradShape)), inputShape: ObjectFreeze(copyList(inputShape)),
       gradCount: product(gradShape), inputCount: product(inputShape),
     });
   }
@@ -293,7 +293,7 @@ export function createPlans(rt) {
       rt.writeIndexSpec(b, params.index, indexType.int64);
     });
     return ObjectFreeze({
-      pointer, dtype, indexType, gradShape: ObjectFreeze(gradShape.slice()), valuesShape: ObjectFreeze(valuesShape.slice()),
+      pointer, dtype, indexType, gradShape: ObjectFreeze(copyList(gradShape)), valuesShape: ObjectFreeze(copyList(valuesShape)),
       gradCount: product(gradShape), valuesCount: product(valuesShape),
     });
   }

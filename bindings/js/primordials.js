@@ -25,6 +25,12 @@ export const ArrayBufferIsView = ArrayBuffer.isView;
 export const ArrayIsArray = Array.isArray;
 export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
 export const ArrayPrototypeMap = uncurryThis(Array.prototype.map);
+// A copy of an array of ours, by index: no method, species constructor or iterator is looked up.
+export function copyList(list) {
+  const copy = new Array(list.length);
+  for (let i = 0; i < list.length; ++i) copy[i] = list[i];
+  return copy;
+}
 export const FunctionPrototypeCall = uncurryThis(call);
 export const JSONParse = JSON.parse;
 export const JSONStringify = JSON.stringify;

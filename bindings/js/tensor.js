@@ -2,6 +2,7 @@
 // a view re-derived on every access, so memory growth never leaves a caller with a stale view.
 import { TYPED_ARRAY_OF_DTYPE } from './dtypes.js';
 import { ArgpoolError } from './errors.js';
+import { copyList, ObjectFreeze } from './primordials.js';
 
 export const TENSOR_DTYPES = Object.freeze(Object.fromEntries(Object.entries(TYPED_ARRAY_OF_DTYPE)
   .map(([name, ArrayType]) => [name, Object.freeze({ name, ArrayType })])));
@@ -18,9 +19,13 @@ export class WasmTensor {
   constructor(owner, pointer, shape, dtype) {
     this.#owner = owner;
     this.#pointer = pointer;
-    this.#length = shape.reduce((a, b) => a * b, 1);
-    this.#shape = Object.freeze(shape.slice());
-    this.#dims = this.#shape.slice(); // the same dims unfrozen: V8 reads frozen arrays' elements slowly
+    let length = 1;
+    for (let i = 0; i < shape.length; ++i) length *= shape[i];
+    this.#length = length;
+    // Built-ins captured at load: a tensor is made after its memory is allocated, when no caller
+    // code may run (a replaced Array.prototype.slice would).
+    this.#shape = ObjectFreeze(copyList(shape));
+    this.#dims = copyList(shape); // the same dims unfrozen: V8 reads frozen arrays' elements slowly
     this.#dtype = dtype;
   }
 

@@ -88,8 +88,7 @@ struct TensorShape {
 };
 
 // Pooling parameters, one entry per spatial dimension. With PadMode::kPyTorch, pad_begin and
-// pad_end are equal; with the auto modes they are computed by pool_output_shape(). A new field
-// must also be compared in same_params() (operators.cpp), which keys max_pool's validation memo.
+// pad_end are equal; with the auto modes they are computed by pool_output_shape().
 struct PoolParams {
   int spatial_rank = 0;
   int64_t kernel[kMaxSpatialRank] = {};
