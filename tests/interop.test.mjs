@@ -293,7 +293,7 @@ test('NHWC f32 SIMD and int8/uint8 SIMD kernels equal the scalar reference (chan
       const { shape, options } = randomCase(random);
       shape[1] = channels;
       try { ap.outputShape(shape, options); } catch { continue; }
-      for (const [ArrayType, kernel] of [[Float32Array, 'f32_nhwc_wasmsimd'], [Int8Array, 'x8_wasmsimd'], [Uint8Array, 'x8_wasmsimd']]) {
+      for (const [ArrayType, kernel] of [[Float32Array, 'f32_nhwc_wasmsimd'], [Int8Array, 'bytes_wasmsimd'], [Uint8Array, 'bytes_wasmsimd']]) {
         for (const layout of ArrayType === Float32Array ? ['NHWC'] : ['NCHW', 'NHWC']) {
           const data = randomData(random, ArrayType, product(shape));
           const x = layout === 'NHWC' ? toNhwc(data, shape) : { data, shape };
@@ -315,7 +315,7 @@ test('NHWC f32 SIMD and int8/uint8 SIMD kernels equal the scalar reference (chan
     const shape = [1, 3, 5, 333];
     const x = { data: randomData(random, ArrayType, product(shape)), shape };
     const expected = maxPoolWith(x, options, 'scalar');
-    const actual = maxPoolWith(x, options, 'x8_wasmsimd');
+    const actual = maxPoolWith(x, options, 'bytes_wasmsimd');
     assertSameTensor(actual.values, expected.values, JSON.stringify(options));
     assertSameTensor(actual.indices, expected.indices, JSON.stringify(options));
   }

@@ -42,7 +42,8 @@ export async function createTester({ wasmBinary } = {}) {
     if (name === 'auto') return null;
     const l = layout === 'NHWC' ? 'nhwc' : 'nchw';
     if (name === 'scalar') return `max_pool_${l}_${TAGS[dtype]}_scalar`;
-    if (name === 'x8_wasmsimd') return `max_pool_${l}_${TAGS[dtype]}_wasmsimd`;
+    // 'bytes_wasmsimd': the int8/uint8 kernel of the layout and dtype (max_pool_{nchw,nhwc}_{s8,u8}_wasmsimd).
+    if (name === 'bytes_wasmsimd') return `max_pool_${l}_${TAGS[dtype]}_wasmsimd`;
     if (name === 'f32_nhwc_wasmsimd') return 'max_pool_nhwc_f32_wasmsimd';
     return name.startsWith('max_') ? name : `max_pool_nchw_${name}`;
   }
