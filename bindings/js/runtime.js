@@ -5,9 +5,9 @@
 import { bindAbi, readCString } from './abi.js';
 import { ArgpoolError, ArgpoolRangeError, errorFromStatus } from './errors.js';
 import {
-  MathCeil, MathMax, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetBuffer,
+  MathCeil, MathMax, ObjectDefineProperty, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetBuffer,
   TypedArrayPrototypeGetByteLength, TypedArrayPrototypeGetByteOffset, TypedArrayPrototypeGetLength,
-  TypedArrayPrototypeSet, TypedArrays,
+  TypedArrayPrototypeSet, TypedArrayPrototypeSlice, TypedArrays,
 } from './primordials.js';
 import { TYPED_ARRAY_OF_DTYPE } from './dtypes.js';
 import { WasmTensor } from './tensor.js';
@@ -58,11 +58,16 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
     return new ArrayType(heapBuffer(), pointer, count);
   }
 
-  // The whole heap as `ArrayType` (kept until memory grows).
+  // The whole heap as `ArrayType` (kept until memory grows). Its own `constructor` is undefined, so
+  // slice() makes its result with the intrinsic constructor: no species lookup, no caller code.
   function heapAs(ArrayType) {
     refresh();
     let view = views.byType.get(ArrayType);
-    if (view === undefined) views.byType.set(ArrayType, (view = new ArrayType(views.buffer)));
+    if (view === undefined) {
+      view = new ArrayType(views.buffer);
+      ObjectDefineProperty(view, 'constructor', { value: undefined });
+      views.byType.set(ArrayType, view);
+    }
     return view;
   }
 
@@ -140,10 +145,9 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
 
   // Copies `count` elements at `pointer` into a caller's typed array (measured now) or a new one.
   function copyOut(fn, label, target, ArrayType, pointer, count) {
-    if (target === null) {
-      const result = new ArrayType(count);
-      copyFromHeap(result, ArrayType, pointer, count);
-      return result;
+    if (target === null) { // a byte copy into fresh memory, faster than new + set()
+      const start = pointer / ArrayType.BYTES_PER_ELEMENT;
+      return TypedArrayPrototypeSlice(heapAs(ArrayType), start, start + count);
     }
     const length = TypedArrayPrototypeGetLength(target);
     if (length !== count) throw resizedError(fn, label, length, count);
