@@ -160,18 +160,15 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
       '(its buffer was resized, shrunk or detached during the call)', 'ARGPOOL_INVALID_ARGUMENT');
   }
 
-  // Where a typed array or a wasm tensor lives, for overlap checks: { buffer, start, end } in bytes.
-  function extentOf(operand) {
-    if (operand.pointer) return { buffer: heapBuffer(), start: operand.pointer, end: operand.pointer + operand.bytes };
-    const data = operand.data;
-    const start = TypedArrayPrototypeGetByteOffset(data);
-    return { buffer: TypedArrayPrototypeGetBuffer(data), start, end: start + TypedArrayPrototypeGetByteLength(data) };
-  }
+  // Whether two operands (a typed array, or a wasm tensor at `pointer`) share bytes.
+  const bufferOf = (operand) => (operand.pointer ? heapBuffer() : TypedArrayPrototypeGetBuffer(operand.data));
+  const startOf = (operand) => (operand.pointer ? operand.pointer : TypedArrayPrototypeGetByteOffset(operand.data));
+  const endOf = (operand) => (operand.pointer ? operand.pointer + operand.bytes
+    : TypedArrayPrototypeGetByteOffset(operand.data) + TypedArrayPrototypeGetByteLength(operand.data));
 
   function overlap(a, b) {
-    if (a === null || b === null) return false;
-    const x = extentOf(a), y = extentOf(b);
-    return x.buffer === y.buffer && x.start < y.end && y.start < x.end;
+    if (a === null || b === null || bufferOf(a) !== bufferOf(b)) return false;
+    return startOf(a) < endOf(b) && startOf(b) < endOf(a);
   }
 
   function writeShape(a, slot, shape) {
