@@ -1,6 +1,7 @@
 // Static server for the demo and benchmark pages: serves web/, the files an npm user of argpool
-// gets (bindings/js/ and dist/) and the benchmark's browser-safe core (tools/bench/core.mjs) from
-// the repository root on 127.0.0.1, nothing else. Used by tools/demo.mjs (`npm run demo`) and
+// gets (bindings/js/ and dist/), the benchmark's browser-safe core (tools/bench/core.mjs) and the
+// kernel tester whose memory-bound kernel the benchmark page times (build/wasm/tester/,
+// tests/support/tester-core.mjs) from the repository root on 127.0.0.1, nothing else. Used by tools/demo.mjs (`npm run demo`) and
 // started in-process by tests/demo.test.mjs and tests/bench-page.test.mjs.
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
@@ -11,8 +12,8 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The only top-level folders the pages need, and single files outside them.
-const ALLOWED_PREFIXES = ['/web/', '/bindings/js/', '/dist/'];
-const ALLOWED_FILES = ['/tools/bench/core.mjs']; // workloads, naive kernels and rows of web/bench.html
+const ALLOWED_PREFIXES = ['/web/', '/bindings/js/', '/dist/', '/build/wasm/tester/'];
+const ALLOWED_FILES = ['/tools/bench/core.mjs', '/tests/support/tester-core.mjs']; // web/bench.html's rows and bound
 
 // Short addresses → the pages.
 const REDIRECTS = { '/': '/web/', '/web': '/web/', '/bench.html': '/web/bench.html' };

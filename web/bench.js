@@ -3,6 +3,7 @@
 // checks: all of them come from tools/bench/core.mjs, which the Node bench imports too.
 // Address options: ?quick (C ÷ 8, tiny budgets), ?run (start at once), ?only=<regex on "workload row">.
 import { init } from '../bindings/js/browser.js';
+import { createTesterWith } from '../tests/support/tester-core.mjs';
 import {
   addRatios, buildFixtures, CORE_ROWS, disposeFixtures, fmtMs, fmtRatio, runRow, TIMING, workloadsFor,
 } from '../tools/bench/core.mjs';
@@ -122,6 +123,7 @@ function render(workloads, results) {
 const yieldToBrowser = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 let ap = null;
+let tester = null; // the test-only module whose memory-bound kernel gives the bound rows
 let running = false;
 let stopRequested = false;
 let lastJson = null;
@@ -198,7 +200,7 @@ async function runBench() {
       progressBar.value = i;
       progressText.textContent = `Row ${i + 1} of ${selected.length}: ${row.workload} ${row.name}…`;
       await yieldToBrowser();
-      const result = await runRow(row, { ap, workload: byId.get(row.workload), fixtures, timing, pause: yieldToBrowser });
+      const result = await runRow(row, { ap, tester, workload: byId.get(row.workload), fixtures, timing, pause: yieldToBrowser });
       results.push(result);
       addRatios(results);
       render(workloads, results);
@@ -264,8 +266,18 @@ copyButton.addEventListener('click', async () => {
 
 // ---- start --------------------------------------------------------------------------------------
 
+// The tester (build/wasm/tester/, built beside dist/ by `npm run build`) is the package's module
+// plus the memory-bound kernel; it never ships, so the page loads it from the repository.
+async function loadTester() {
+  const base = new URL('../build/wasm/tester/', import.meta.url);
+  const { default: factory } = await import(new URL('argpool-tester.mjs', base).href);
+  const response = await fetch(new URL('argpool-tester.wasm', base));
+  if (!response.ok) throw new Error(`the tester module: ${response.url} answered ${response.status} (run npm run build)`);
+  return createTesterWith(factory, new Uint8Array(await response.arrayBuffer()));
+}
+
 try {
-  ap = await init();
+  [ap, tester] = await Promise.all([init(), loadTester()]);
 } catch (error) {
   $('load-status').hidden = true;
   const loadError = $('load-error');

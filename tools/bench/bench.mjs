@@ -34,6 +34,7 @@ import {
   addRatios, BOUND_PATTERNS, buildFixtures, CORE_ROWS, describeDiffs, fmtMs, fmtRatio, nchwToNhwc, nhwcToNchw, perDim, product, runRow,
   TIMING as TIMING_PRESETS, workloadsFor,
 } from './core.mjs';
+import { createTester } from '../../tests/support/tester.mjs';
 import {
   loadArgpool, loadOrt, ortMaxPool, ortMaxUnpool, packageVersion, planeIndicesToOrt, ROOT, tfIndicesToPlane, useTfBackend,
 } from './peers.mjs';
@@ -211,8 +212,10 @@ function coldRow(w, { name, bound, boundKey, withIndices, call }) {
     bound,
     boundKey,
     required: true,
-    setup: ({ ap, fx }) => {
-      const sets = coldSets(ap, fx, withIndices);
+    setup: ({ ap, tester, fx }) => {
+      // The bound rows run the tester's memory-bound kernel over tensors of the tester's own module.
+      const owner = bound ? tester.ap : ap;
+      const sets = coldSets(owner, fx, withIndices);
       let next = 0;
       let last = null;
       const variant = (pattern) => ({
@@ -220,7 +223,7 @@ function coldRow(w, { name, bound, boundKey, withIndices, call }) {
         run: () => {
           last = sets[next];
           next = next + 1 === sets.length ? 0 : next + 1;
-          return call(ap, last, w.options, pattern);
+          return call(bound ? tester : ap, last, w.options, pattern);
         },
       });
       return {
@@ -236,11 +239,11 @@ function coldRow(w, { name, bound, boundKey, withIndices, call }) {
 const COLD_ROWS = [
   (w) => coldRow(w, {
     name: 'cold bound: read input, write values + indices once', bound: 'cold', withIndices: true,
-    call: (ap, t, options, pattern) => ap._internal.memoryBound(t.x, t.values, t.indices, pattern),
+    call: (tester, t, options, pattern) => tester.memoryBound(t.x, t.values, t.indices, pattern),
   }),
   (w) => coldRow(w, {
     name: 'cold bound: read input, write values once', bound: 'cold-values', withIndices: false,
-    call: (ap, t, options, pattern) => ap._internal.memoryBound(t.x, t.values, null, pattern),
+    call: (tester, t, options, pattern) => tester.memoryBound(t.x, t.values, null, pattern),
   }),
   (w) => coldRow(w, {
     name: 'cold argpool maxPool zero-copy', boundKey: 'cold', withIndices: true,
@@ -355,11 +358,12 @@ async function main() {
     'TF.js wasm: SIMD, no threads; every call goes typed arrays → typed arrays\n');
 
   const ap = await loadArgpool();
+  const tester = await createTester();
   const selected = ONLY ? ROWS.filter((r) => ONLY.test(`${r.workload} ${r.name}`)) : ROWS;
   const results = [];
   let requiredFailed = false;
   for (const row of selected) {
-    const result = await runRow(row, { ap, workload: byId.get(row.workload), fixtures: (w) => fixtures(ap, w), timing: TIMING });
+    const result = await runRow(row, { ap, tester, workload: byId.get(row.workload), fixtures: (w) => fixtures(ap, w), timing: TIMING });
     if (row.required && result.error) requiredFailed = true;
     results.push(result);
     const status = result.error ? `cannot run: ${result.error}` : `${fmtMs(result.medianMs)} ms${result.check ? `  (${result.check})` : ''}`;

@@ -7,7 +7,8 @@
 //
 // A row is { name, workload: 'A', bound?: true | 'values', boundKey?: 'values', required?: true,
 // slow?: true, setup: async (ctx) => run | { run, check?(firstResult) → string|null, teardown?() } }
-// with ctx = { ap, workload, fx } (fx: see buildFixtures()); run() performs one call (sync or
+// with ctx = { ap, tester, workload, fx } (fx: see buildFixtures(); tester: tests/support/tester-core.mjs,
+// whose own module runs the memory-bound kernel)); run() performs one call (sync or
 // returning a promise) and returns its result. See bench.mjs for what `bound` and `boundKey` mean.
 
 // ---- workloads ----------------------------------------------------------------------------------
@@ -322,12 +323,12 @@ function boundRow(w, { name, bound, readCount, writeCount, withIndices }) {
     workload: w.id,
     bound,
     required: true,
-    setup: ({ ap, fx }) => {
-      const input = ap.tensor([readCount(fx)], 'float32');
-      const values = ap.tensor([writeCount(fx)], 'float32');
-      const indices = withIndices ? ap.tensor([writeCount(fx)], 'int32') : null;
+    setup: ({ tester, fx }) => {
+      const input = tester.ap.tensor([readCount(fx)], 'float32');
+      const values = tester.ap.tensor([writeCount(fx)], 'float32');
+      const indices = withIndices ? tester.ap.tensor([writeCount(fx)], 'int32') : null;
       return {
-        variants: BOUND_PATTERNS.map((pattern) => ({ label: pattern, run: () => ap._internal.memoryBound(input, values, indices, pattern) })),
+        variants: BOUND_PATTERNS.map((pattern) => ({ label: pattern, run: () => tester.memoryBound(input, values, indices, pattern) })),
         teardown: () => [input, values, indices].forEach((t) => t?.dispose()),
       };
     },
@@ -557,7 +558,7 @@ export async function measure(run, { timing, slow = false, pause = null, pauseEv
 // and `check` (null: bit for bit PyTorch's result), or `error` when the row cannot run. A row may
 // return `variants` ([{ label, run }]) instead of `run`: each is timed and the fastest kept, with
 // `variants` and `note` in the result.
-export async function runRow(row, { ap, workload, fixtures, timing, pause = null }) {
+export async function runRow(row, { ap, tester, workload, fixtures, timing, pause = null }) {
   const result = {
     workload: row.workload, name: row.name, bound: row.bound === true ? 'indices' : row.bound || false,
     boundKey: row.boundKey ?? 'indices', slow: !!row.slow, required: !!row.required,
@@ -566,7 +567,7 @@ export async function runRow(row, { ap, workload, fixtures, timing, pause = null
   try {
     if (!workload) throw new Error(`unknown workload '${row.workload}'`);
     const fx = fixtures(workload);
-    const made = await row.setup({ ap, workload, fx });
+    const made = await row.setup({ ap, tester, workload, fx });
     const { run, variants = [{ label: null, run }], check = null } = typeof made === 'function' ? { run: made } : made;
     teardown = typeof made === 'object' ? made.teardown ?? null : null;
     // Rows with variants (the bounds) keep the fastest and name it in `note`.
