@@ -46,6 +46,9 @@ export const TIMING = Object.freeze({
 });
 
 // ---- options and shapes -------------------------------------------------------------------------
+// The naive JavaScript peer's own shape rules: it stands for code written without argpool and is
+// the independent oracle of tests/peers.test.mjs, so it must not ask argpool. Everything else in
+// the bench takes shapes from argpool's results (buildFixtures) or ap.outputShape.
 
 export function perDim(value, rank, fallback) {
   if (value === undefined || value === null) return new Array(rank).fill(fallback);
