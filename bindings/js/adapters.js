@@ -2,7 +2,7 @@
 // conventions, mapped onto the core operations. Arguments are snapshotted once (snapshot.js), like
 // every public function's; ONNX Runtime Web tensors ({ data, dims, type }) are accepted as inputs.
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
-import { checkShape, product, shapeString } from './options.js';
+import { checkShape, DTYPE_BY_TAG, product, shapeString } from './options.js';
 import { ArrayIsArray, NumberIsSafeInteger } from './primordials.js';
 import { describe, readProperty, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag } from './snapshot.js';
 import { WasmTensor } from './tensor.js';
@@ -54,16 +54,14 @@ function tensorFactory(fn, value) {
   return typeof Tensor === 'function' ? Tensor : null;
 }
 
-const ORT_TYPES = new Map([['Float32Array', 'float32'], ['Float64Array', 'float64'], ['Int8Array', 'int8'],
-  ['Uint8Array', 'uint8'], ['Uint8ClampedArray', 'uint8'], ['Int16Array', 'int16'], ['Uint16Array', 'uint16'],
-  ['Int32Array', 'int32'], ['BigInt64Array', 'int64']]);
-
 // A result { data, shape } (argpool's own fresh arrays) as a tensor of `Tensor` (ort.Tensor's
 // constructor: new Tensor(type, data, dims)).
 function toFactory(Tensor, tensor) {
   const tag = typedArrayTag(tensor.data);
   const data = tag === 'Uint8ClampedArray' ? new Uint8Array(tensor.data.buffer, tensor.data.byteOffset, tensor.data.length) : tensor.data;
-  return new Tensor(ORT_TYPES.get(tag), data, tensor.shape);
+  // ONNX Runtime's type names are argpool's dtype names.
+  const type = tag === 'BigInt64Array' ? 'int64' : DTYPE_BY_TAG.get(tag).name;
+  return new Tensor(type, data, tensor.shape);
 }
 
 export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
