@@ -1,6 +1,7 @@
 // ONNX's MaxPool / MaxUnpool conformance data (tests/fixtures/onnx/, Apache-2.0, see its README)
 // run through argpool's PyTorch-semantics API. Every case PyTorch semantics can express runs and
-// must match bit for bit; the others are skipped by name below until an ONNX interop layer exists.
+// must match bit for bit; the others are skipped by name below: all 30 run through ap.onnx.* in
+// tests/interop.test.mjs.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -14,13 +15,13 @@ const EXPECTED_CASE_COUNT = 30;
 // work out symmetric (1 on every side of a 5x5 input, kernel 3, stride 2), which PyTorch expresses.
 const SKIPPED = Object.freeze({
   test_maxpool_2d_pads:
-    'pads 2 > floor(kernel 3 / 2) = 1: PyTorch semantics allow pad <= kernel/2 only (ONNX interop item)',
+    'pads 2 > floor(kernel 3 / 2) = 1: PyTorch options allow pad <= kernel/2 only (runs through ap.onnx.maxPool in interop.test.mjs)',
   test_maxpool_2d_same_lower:
-    'auto_pad SAME_LOWER gives asymmetric pads (begin 1, end 0 per dim): PyTorch pads symmetrically (ONNX interop item)',
+    'auto_pad SAME_LOWER gives asymmetric pads (begin 1, end 0 per dim): PyTorch options pad symmetrically (runs through ap.onnx.maxPool in interop.test.mjs)',
   test_maxpool_2d_same_upper:
-    'auto_pad SAME_UPPER gives asymmetric pads (begin 0, end 1 per dim): PyTorch pads symmetrically (ONNX interop item)',
+    'auto_pad SAME_UPPER gives asymmetric pads (begin 0, end 1 per dim): PyTorch options pad symmetrically (runs through ap.onnx.maxPool in interop.test.mjs)',
   test_maxpool_2d_uint8:
-    'uint8 input: argpool (as PyTorch max_pool on CPU) takes float32/float64 only (ONNX interop item)',
+    'uint8 input: PyTorch 1.13 max_pool on CPU takes floating types only, so this PyTorch-semantics suite has no reference (runs through ap.onnx.maxPool in interop.test.mjs)',
 });
 
 // Why a case is not expressible with PyTorch semantics, or null when it is.
