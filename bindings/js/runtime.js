@@ -28,7 +28,16 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
 
   // Whole-heap views, re-derived only when memory growth replaced the buffer (growth detaches the
   // old one: its byteLength becomes 0).
-  const views = { u8: null, buffer: null, args: null, byType: new Map() };
+  // Per-type records in null-prototype lists searched by identity (Map methods, and setters on
+  // Array.prototype's indices, are the caller's to define).
+  const recordList = () => ({ __proto__: null, length: 0 });
+  const views = { u8: null, buffer: null, args: null, byType: recordList() };
+  const recordOf = (list, ArrayType) => {
+    for (let i = 0; i < list.length; ++i) if (list[i].ArrayType === ArrayType) return list[i];
+    const record = { ArrayType, view: null, pointer: -1, count: -1, buffer: null };
+    list[list.length++] = record;
+    return record;
+  };
   const argsAddress = fns.argpool_args();
 
   function refresh() {
@@ -37,7 +46,7 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
       views.buffer = buffer;
       views.u8 = new TypedArrays.Uint8Array(buffer);
       views.args = new TypedArrays.Float64Array(buffer, argsAddress, SLOT.COUNT);
-      views.byType = new Map();
+      views.byType = recordList();
     }
   }
 
@@ -62,13 +71,12 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
   // slice() makes its result with the intrinsic constructor: no species lookup, no caller code.
   function heapAs(ArrayType) {
     refresh();
-    let view = views.byType.get(ArrayType);
-    if (view === undefined) {
-      view = new ArrayType(views.buffer);
-      ObjectDefineProperty(view, 'constructor', { value: undefined });
-      views.byType.set(ArrayType, view);
+    const record = recordOf(views.byType, ArrayType);
+    if (record.view === null) {
+      record.view = new ArrayType(views.buffer);
+      ObjectDefineProperty(record.view, 'constructor', { value: undefined });
     }
-    return view;
+    return record.view;
   }
 
   function errorText() {
@@ -139,8 +147,23 @@ export function createRuntime(Module, { extraExports = [] } = {}) {
       const start = pointer / ArrayType.BYTES_PER_ELEMENT;
       for (let i = 0; i < count; ++i) target[i] = heap[start + i];
     } else if (count > 0) {
-      TypedArrayPrototypeSet(target, viewAt(ArrayType, pointer, count));
+      TypedArrayPrototypeSet(target, sourceView(ArrayType, pointer, count));
     }
+  }
+
+  // The last copy-out source view of each type, kept while memory does not grow: a loop of calls
+  // stages at the same address, so it copies out of the same range and need not make a view per call.
+  const lastViews = recordList();
+  function sourceView(ArrayType, pointer, count) {
+    const buffer = heapBuffer();
+    const last = recordOf(lastViews, ArrayType);
+    if (last.pointer !== pointer || last.count !== count || last.buffer !== buffer) {
+      last.view = new ArrayType(buffer, pointer, count);
+      last.pointer = pointer;
+      last.count = count;
+      last.buffer = buffer;
+    }
+    return last.view;
   }
 
   // Copies `count` elements at `pointer` into a caller's typed array (measured now) or a new one.
