@@ -291,3 +291,40 @@ test('inputs the fuzzers found are answered quickly and correctly through the pu
   assert.ok(performance.now() - started < 2000, `${performance.now() - started} ms`);
   assertHealthy();
 });
+
+test('replaced Map, Set, WeakMap and FinalizationRegistry methods run no caller code inside argpool', () => {
+  const replaced = [
+    [Map.prototype, ['get', 'set', 'has', 'delete']], [Set.prototype, ['has', 'add']],
+    [WeakMap.prototype, ['get', 'set', 'has']], [FinalizationRegistry.prototype, ['register', 'unregister']],
+  ];
+  const saved = replaced.flatMap(([proto, keys]) => keys.map((key) => [proto, key, proto[key]]));
+  const calls = [];
+  for (const [proto, key] of saved) proto[key] = function replacedMethod() { calls.push(key); throw new Error(`caller code ran: ${key}`); };
+  let results;
+  try {
+    const x = seed();
+    const first = ap.maxPool(x, { kernelSize: 2 });
+    const overlapping = ap.maxPool(x, { kernelSize: 3, stride: 2, padding: 1 }); // a new one-shot plan
+    const t = ap.tensor([1, 1, 4, 4], 'float32', x.data);
+    const plan = ap.maxPoolPlan([1, 1, 4, 4], { kernelSize: 2 });
+    const viaPlan = plan.run(t);
+    plan.dispose();
+    const up = ap.maxUnpool(first.values, first.indices, { kernelSize: 2 });
+    const grad = ap.maxPoolBackward(first.values, first.indices, [1, 1, 4, 4]);
+    const onnx = ap.onnx.maxPool({ data: x.data, dims: [1, 1, 4, 4] }, { kernel_shape: [2, 2], strides: [2, 2] });
+    results = { first, overlapping, viaPlan: Array.from(viaPlan.values.data), up, grad, onnx };
+    t.dispose();
+  } finally {
+    for (const [proto, key, fn] of saved) proto[key] = fn;
+  }
+  assert.deepEqual(calls, []);
+  assert.deepEqual(Array.from(results.first.values.data), [7, 8, 9, 7]);
+  assert.deepEqual(Array.from(results.first.indices.data), [5, 7, 12, 14]);
+  assert.deepEqual(Array.from(results.overlapping.values.data), [7, 8, 9, 8]);
+  assert.deepEqual(Array.from(results.overlapping.indices.data), [5, 7, 12, 7]);
+  assert.deepEqual(results.viaPlan, [7, 8, 9, 7]);
+  assert.deepEqual(Array.from(results.up.data), [0, 0, 0, 0, 0, 7, 0, 8, 0, 0, 0, 0, 9, 0, 7, 0]);
+  assert.deepEqual(Array.from(results.grad.data), [0, 0, 0, 0, 0, 7, 0, 8, 0, 0, 0, 0, 9, 0, 7, 0]);
+  assert.deepEqual(Array.from(results.onnx.Y.data), [7, 8, 9, 7]);
+  assertHealthy();
+});

@@ -8,7 +8,7 @@ import {
   parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, shapeString,
 } from './options.js';
 import {
-  ArrayIsArray, copyList, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, TypedArrayPrototypeFill,
+  ArrayIsArray, copyList, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, SafeSet, TypedArrayPrototypeFill,
   TypedArrayPrototypeGetLength, TypedArrayPrototypeSet,
 } from './primordials.js';
 import { createPlans } from './plans.js';
@@ -17,7 +17,7 @@ import { describe, readProperty, snapshotKey, snapshotList, snapshotOptions, sna
 import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
 const CONVERT_OPTIONS = ['from', 'to', 'inputShape', 'layout', 'storageOrder', 'includeBatchInIndex', 'indexType'];
-const BIGINT_TAGS = new Set(['BigInt64Array', 'BigUint64Array']);
+const BIGINT_TAGS = new SafeSet(['BigInt64Array', 'BigUint64Array']);
 
 // `testing`: for tests/support/tester.mjs only (never reached from the package's entries): plans
 // may name a kernel of the module's tables.

@@ -3,7 +3,7 @@
 // sizes, padding and shapes lives in C++ (src/argpool/shape.cpp), which sees these parameters when a
 // plan is made. Enum values stay names here; the staging layer maps them to the module's codes.
 import { ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
-import { ArrayIsArray, ArrayPrototypeJoin, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn } from './primordials.js';
+import { ArrayIsArray, ArrayPrototypeJoin, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, SafeMap } from './primordials.js';
 import { TYPED_ARRAY_OF_DTYPE } from './dtypes.js';
 import { describe } from './snapshot.js';
 
@@ -15,7 +15,7 @@ export const DTYPES = ObjectFreeze(Object.entries(TYPED_ARRAY_OF_DTYPE)
   .map(([name, ArrayType]) => dtype(name, ArrayType.name, ArrayType, ArrayType === Float32Array || ArrayType === Float64Array)));
 // Image data (canvas ImageData) is a Uint8ClampedArray: pooled as uint8, returned as clamped.
 const CLAMPED = ObjectFreeze({ ...DTYPES[3], tag: 'Uint8ClampedArray', ArrayType: Uint8ClampedArray });
-export const DTYPE_BY_TAG = new Map([...DTYPES.map((d) => [d.tag, d]), [CLAMPED.tag, CLAMPED]]);
+export const DTYPE_BY_TAG = new SafeMap([...DTYPES.map((d) => [d.tag, d]), [CLAMPED.tag, CLAMPED]]);
 export const DTYPE_BY_NAME = ObjectFreeze({ __proto__: null, ...Object.fromEntries(DTYPES.map((d) => [d.name, d])) });
 
 export const INDEX_TYPES = ObjectFreeze({
@@ -23,7 +23,7 @@ export const INDEX_TYPES = ObjectFreeze({
   int32: ObjectFreeze({ name: 'int32', tag: 'Int32Array', ArrayType: Int32Array, int64: false }),
   int64: ObjectFreeze({ name: 'int64', tag: 'BigInt64Array', ArrayType: BigInt64Array, int64: true }),
 });
-export const INDEX_TYPE_BY_TAG = new Map([['Int32Array', INDEX_TYPES.int32], ['BigInt64Array', INDEX_TYPES.int64]]);
+export const INDEX_TYPE_BY_TAG = new SafeMap([['Int32Array', INDEX_TYPES.int32], ['BigInt64Array', INDEX_TYPES.int64]]);
 
 export const KIND_TYPES = ObjectFreeze({
   values: `${DTYPES.map((d) => d.tag).join(', ')} or ${CLAMPED.tag}`,

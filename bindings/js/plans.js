@@ -8,11 +8,13 @@ import {
   DTYPE_BY_NAME, DTYPE_BY_TAG, DTYPES, INDEX_TYPE_BY_TAG, INDEX_TYPES, KIND_TYPES, checkShape, hasRank, product,
   rankError, sameShape, shapeString,
 } from './options.js';
-import { ArrayPrototypeJoin, copyList, ObjectFreeze, SafeFinalizationRegistry, TypedArrayPrototypeGetLength } from './primordials.js';
+import {
+  ArrayPrototypeJoin, copyList, ObjectFreeze, SafeFinalizationRegistry, SafeMap, SafeSet, TypedArrayPrototypeGetLength,
+} from './primordials.js';
 import { describe, readProperty, shapeLabel, snapshotTensor } from './snapshot.js';
 import { WasmTensor } from './tensor.js';
 
-const FLOAT_TAGS = new Set(['Float32Array', 'Float64Array']);
+const FLOAT_TAGS = new SafeSet(['Float32Array', 'Float64Array']);
 
 export function createPlans(rt) {
   const { abi, fns, SLOT, owner } = rt;
@@ -306,7 +308,7 @@ export function createPlans(rt) {
   // ---- the one-shot cache: plans in the module's fixed slots, keyed by snapshotted values -------
 
   function createCache() {
-    const entries = new Map(); // key → { slot, plan }
+    const entries = new SafeMap(); // key → { slot, plan }
     const bySlot = new Array(abi.cachedPlans).fill(null);
     let next = 0;
     return {

@@ -46,8 +46,21 @@ export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectHasOwn = Object.hasOwn ?? ((object, key) => Object.prototype.hasOwnProperty.call(object, key));
 export const ObjectKeys = Object.keys;
-export const SafeFinalizationRegistry = FinalizationRegistry;
-export const SafeWeakMap = WeakMap;
+
+// Collections whose methods are their own copies of the intrinsics (Node.js core's makeSafe): a
+// replaced Map.prototype.get or WeakMap.prototype.set changes nothing inside argpool.
+function makeSafe(unsafe, safe) {
+  for (const key of Reflect.ownKeys(unsafe.prototype)) {
+    if (key !== 'constructor') Object.defineProperty(safe.prototype, key, Object.getOwnPropertyDescriptor(unsafe.prototype, key));
+  }
+  Object.setPrototypeOf(safe.prototype, null);
+  Object.freeze(safe.prototype);
+  return Object.freeze(safe);
+}
+export const SafeMap = makeSafe(Map, class SafeMap extends Map {});
+export const SafeSet = makeSafe(Set, class SafeSet extends Set {});
+export const SafeWeakMap = makeSafe(WeakMap, class SafeWeakMap extends WeakMap {});
+export const SafeFinalizationRegistry = makeSafe(FinalizationRegistry, class SafeFinalizationRegistry extends FinalizationRegistry {});
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 export const SymbolToStringTag = Symbol.toStringTag;
 
