@@ -8,8 +8,8 @@ import {
   parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, shapeString,
 } from './options.js';
 import {
-  ArrayIsArray, copyList, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, SafeSet, TypedArrayPrototypeFill,
-  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet,
+  ArrayIsArray, copyList, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, SafeSet, SafeWeakRef, TypedArrayPrototypeFill,
+  TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, WeakRefPrototypeDeref,
 } from './primordials.js';
 import { createPlans } from './plans.js';
 import { createRuntime } from './runtime.js';
@@ -352,6 +352,10 @@ export function createArgpool(Module, { testing = null } = {}) {
   class MaxPoolPlan extends Plan {
     #inputShape;
     #outputShape;
+    // The operands of the last zero-copy run, held weakly (a plan must not keep tensors alive).
+    #lastInput = null;
+    #lastValues = null;
+    #lastIndices = null;
 
     constructor(state) {
       super(state);
@@ -372,11 +376,26 @@ export function createArgpool(Module, { testing = null } = {}) {
         const state = Plan.stateOf(fn, this);
         const indices = state.withIndices ? readProperty(fn, 'out', out, 'indices') : null;
         const live = Plan.stateOf(fn, this);
+        if (this.#lastInput !== null && input === WeakRefPrototypeDeref(this.#lastInput) &&
+            values === WeakRefPrototypeDeref(this.#lastValues) &&
+            indices === (this.#lastIndices === null ? null : WeakRefPrototypeDeref(this.#lastIndices))) {
+          // The tensors of the last zero-copy run: dtype, shape and owner never change, and
+          // disposal zeroes the pointer, so a live pointer is all that needs checking.
+          const x = WasmTensor.rawPointer(input), v = WasmTensor.rawPointer(values);
+          const i = indices === null ? -1 : WasmTensor.rawPointer(indices);
+          if (x !== 0 && v !== 0 && i !== 0) {
+            rt.fns.argpool_run_max_pool(live.pointer, x, v, i === -1 ? 0 : i);
+            return out;
+          }
+        }
         const { owner } = rt;
         const x = WasmTensor.pointerIf(input, owner, live.dtype.name, live.inputShape);
         const v = WasmTensor.pointerIf(values, owner, live.dtype.name, live.outputShape);
         const i = live.withIndices ? WasmTensor.pointerIf(indices, owner, live.indexType.name, live.outputShape) : -1;
         if (x !== 0 && v !== 0 && i !== 0 && v !== x && i !== x && i !== v) {
+          this.#lastInput = new SafeWeakRef(input);
+          this.#lastValues = new SafeWeakRef(values);
+          this.#lastIndices = indices === null ? null : new SafeWeakRef(indices);
           rt.fns.argpool_run_max_pool(live.pointer, x, v, i === -1 ? 0 : i);
           return out;
         }

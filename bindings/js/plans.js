@@ -71,6 +71,7 @@ export function createPlans(rt) {
   function exact(fn, name, snap, kind, shape, type, role) {
     const given = snap.tensor !== null ? WasmTensor.dtypeOf(snap.tensor).name
       : (DTYPE_BY_TAG.get(snap.tag) ?? INDEX_TYPE_BY_TAG.get(snap.tag))?.name;
+    if (given === undefined) dtypeOf(fn, name, snap, kind); // not a typed array of a supported kind: its type error
     const o = given === type.name ? operand(fn, name, snap, kind, shape.length - 2)
       : { dtype: { name: given }, shape: snap.tensor !== null ? WasmTensor.dimsOf(snap.tensor) : snap.shape ?? [] };
     if (o.dtype.name !== type.name || !sameShape(o.shape, shape)) {

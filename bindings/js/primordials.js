@@ -60,6 +60,8 @@ function makeSafe(unsafe, safe) {
 export const SafeMap = makeSafe(Map, class SafeMap extends Map {});
 export const SafeSet = makeSafe(Set, class SafeSet extends Set {});
 export const SafeWeakMap = makeSafe(WeakMap, class SafeWeakMap extends WeakMap {});
+export const SafeWeakRef = makeSafe(WeakRef, class SafeWeakRef extends WeakRef {});
+export const WeakRefPrototypeDeref = uncurryThis(WeakRef.prototype.deref);
 export const SafeFinalizationRegistry = makeSafe(FinalizationRegistry, class SafeFinalizationRegistry extends FinalizationRegistry {});
 export const StringPrototypeSlice = uncurryThis(String.prototype.slice);
 export const SymbolToStringTag = Symbol.toStringTag;
