@@ -2,8 +2,10 @@
 // conventions, mapped onto the core operations. Arguments are snapshotted once (snapshot.js), like
 // every public function's; ONNX Runtime Web tensors ({ data, dims, type }) are accepted as inputs.
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
-import { checkShape, DTYPE_BY_TAG, product, shapeString } from './options.js';
-import { ArrayIsArray, NumberIsSafeInteger } from './primordials.js';
+import { checkShape, DTYPE_BY_TAG, KIND_TYPES, product, shapeString } from './options.js';
+import {
+  ArrayIsArray, ArrayPrototypeIncludes, MathFloor, NumberIsSafeInteger, TypedArrayPrototypeSet, TypedArrayPrototypeSubarray,
+} from './primordials.js';
 import { describe, readProperty, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag } from './snapshot.js';
 import { WasmTensor } from './tensor.js';
 
@@ -12,9 +14,24 @@ const ONNX_UNPOOL_ATTRIBUTES = ['kernel_shape', 'strides', 'pads'];
 const ONNX_AUTO_PAD = ['NOTSET', 'SAME_UPPER', 'SAME_LOWER', 'VALID'];
 const MAX_ELEMENTS = 2 ** 31 - 1;
 
+// [value, value, …] of `length`, without Array.prototype.fill (a caller may have replaced it).
+function filled(length, value) {
+  const list = new Array(length);
+  for (let i = 0; i < length; ++i) list[i] = value;
+  return list;
+}
+
 const shapeOf = (snap) => (snap.tensor !== null ? WasmTensor.dimsOf(snap.tensor) : snap.shape);
 
+// A { data, shape } snapshot without a genuine typed array has no shape copy: its type error first.
+function requireData(fn, name, snap) {
+  if (snap.tensor === null && snap.tag === undefined) {
+    throw new ArgpoolTypeError(`${fn}: ${name}.data must be a ${KIND_TYPES.values}, got ${describe(snap.data)}`);
+  }
+}
+
 function rankOf(fn, name, snap) {
+  requireData(fn, name, snap);
   const shape = shapeOf(snap);
   const rank = ArrayIsArray(shape) ? shape.length - 2 : NaN;
   if (!(rank >= 1 && rank <= 3)) {
@@ -77,7 +94,7 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
       const xs = snapshotTensor(fn, 'X', X);
       const attrs = snapshotOptions(fn, attributes, ONNX_POOL_ATTRIBUTES, 'attributes');
       const rank = rankOf(fn, 'X', xs);
-      const ones = new Array(rank).fill(1);
+      const ones = filled(rank, 1);
       const kernelSize = attributeList(fn, 'kernel_shape', attrs.kernel_shape, undefined);
       if (kernelSize === undefined) throw new ArgpoolTypeError(`${fn}: attribute kernel_shape is required`);
       const options = {
@@ -91,7 +108,7 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
         storageOrder: flag(fn, 'storage_order', attrs.storage_order),
       };
       const autoPad = attrs.auto_pad ?? 'NOTSET';
-      if (typeof autoPad !== 'string' || !ONNX_AUTO_PAD.includes(autoPad)) {
+      if (typeof autoPad !== 'string' || !ArrayPrototypeIncludes(ONNX_AUTO_PAD, autoPad)) {
         throw new ArgpoolTypeError(`${fn}: attribute auto_pad must be one of ${ONNX_AUTO_PAD.map((p) => `'${p}'`).join(', ')}, got ${describe(autoPad)}`);
       }
       if (autoPad !== 'NOTSET') {
@@ -100,7 +117,7 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
         }
         options.autoPad = autoPad;
       } else {
-        options.pads = attributeList(fn, 'pads', attrs.pads, new Array(2 * rank).fill(0));
+        options.pads = attributeList(fn, 'pads', attrs.pads, filled(2 * rank, 0));
       }
       const { values, indices } = maxPoolWith(fn, xs, options, null, undefined);
       if (Tensor !== null) return { Y: toFactory(Tensor, values), Indices: toFactory(Tensor, indices) };
@@ -138,8 +155,8 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
       const options = {
         __proto__: null,
         kernelSize,
-        stride: attributeList(fn, 'strides', attrs.strides, new Array(rank).fill(1)),
-        pads: attributeList(fn, 'pads', attrs.pads, new Array(2 * rank).fill(0)),
+        stride: attributeList(fn, 'strides', attrs.strides, filled(rank, 1)),
+        pads: attributeList(fn, 'pads', attrs.pads, filled(2 * rank, 0)),
         indexMode: 'global',
       };
       const shape = shapeCopy === null ? null : checkShape(fn, 'outputShape', attributeList(fn, 'outputShape', shapeCopy, undefined), rank);
@@ -149,12 +166,12 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
       }
       const inferred = maxUnpoolWith(fn, xs, is, options, null, undefined);
       if (shape === null) return inferred;
-      const ok = shape[0] === inferred.shape[0] && shape[1] === inferred.shape[1] &&
-        shape.every((d, i) => i < 2 || d >= inferred.shape[i]);
+      let ok = shape[0] === inferred.shape[0] && shape[1] === inferred.shape[1];
+      for (let d = 2; d < shape.length; ++d) ok &&= shape[d] >= inferred.shape[d];
       if (!ok) {
         throw new ArgpoolRangeError(`${fn}: outputShape ${shapeString(shape)} must be [N, C, ...] with the N and C of X and spatial sizes at least the inferred ${shapeString(inferred.shape)}`);
       }
-      const out = new inferred.data.constructor(product(shape));
+      const out = new (DTYPE_BY_TAG.get(typedArrayTag(inferred.data)).ArrayType)(product(shape));
       // Copy row by row: the inferred block sits at the start of every padded dimension.
       const inner = inferred.shape[inferred.shape.length - 1];
       const rows = inferred.data.length / inner;
@@ -162,11 +179,11 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
         let rest = r, offset = 0, stride = 1;
         for (let d = shape.length - 2; d >= 0; --d) {
           const coordinate = rest % inferred.shape[d];
-          rest = Math.floor(rest / inferred.shape[d]);
+          rest = MathFloor(rest / inferred.shape[d]);
           stride *= shape[d + 1];
           offset += coordinate * stride;
         }
-        out.set(inferred.data.subarray(r * inner, (r + 1) * inner), offset);
+        TypedArrayPrototypeSet(out, TypedArrayPrototypeSubarray(inferred.data, r * inner, (r + 1) * inner), offset);
       }
       return { data: out, shape };
     }
@@ -181,6 +198,7 @@ export function createAdapters({ maxPoolWith, maxUnpoolWith }) {
       const xs = snapshotTensor(fn, 'x', x);
       const kernelSize = snapshotList(fn, 'filterSize', filterSize);
       const stride = snapshotList(fn, 'strides', strides);
+      requireData(fn, 'x', xs);
       if (shapeOf(xs).length !== 4) {
         throw new ArgpoolRangeError(`${fn}: x must be a 4-D NHWC tensor [N, H, W, C], got ${shapeString(shapeOf(xs))}`);
       }

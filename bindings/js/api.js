@@ -5,10 +5,10 @@ import { createAdapters } from './adapters.js';
 import { ArgpoolError, ArgpoolRangeError, ArgpoolTypeError } from './errors.js';
 import {
   DTYPE_BY_NAME, DTYPES, INDEX_TYPES, POOL_OPTIONS, UNPOOL_OPTIONS, checkShape, layoutOf, parseIndexOptions,
-  parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, shapeString,
+  parseLayout, parsePoolOptions, parseTensorOptions, parseUnpoolOptions, product, sameShape, shapeString,
 } from './options.js';
 import {
-  ArrayIsArray, copyList, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, SafeSet, SafeWeakRef, TypedArrayPrototypeFill,
+  ArrayIsArray, copyList, MathMax, NumberIsSafeInteger, ObjectFreeze, ObjectHasOwn, SafeSet, SafeWeakRef, TypedArrayPrototypeFill,
   TypedArrayPrototypeGetLength, TypedArrayPrototypeSet, WeakRefPrototypeDeref,
 } from './primordials.js';
 import { createPlans } from './plans.js';
@@ -17,6 +17,8 @@ import { describe, readProperty, snapshotKey, snapshotList, snapshotOptions, sna
 import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
 const CONVERT_OPTIONS = ['from', 'to', 'inputShape', 'layout', 'storageOrder', 'includeBatchInIndex', 'indexType'];
+const CONVERSION_SIDES = ['from', 'to'];
+const CONVERSION_SIDE_OPTIONS = ['indexMode', 'storageOrder', 'includeBatchInIndex'];
 const BIGINT_TAGS = new SafeSet(['BigInt64Array', 'BigUint64Array']);
 
 // `testing`: for tests/support/tester.mjs only (never reached from the package's entries): plans
@@ -80,7 +82,7 @@ export function createArgpool(Module, { testing = null } = {}) {
   }
 
   function checkSameShape(fn, name, a, otherName, b) {
-    if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    if (!sameShape(a.shape, b.shape)) {
       throw new ArgpoolRangeError(`${fn}: ${name}.shape ${shapeString(a.shape)} must equal ${otherName}.shape ${shapeString(b.shape)}`);
     }
   }
@@ -136,7 +138,7 @@ export function createArgpool(Module, { testing = null } = {}) {
       `${params.layout}|${params.index.mode}|${params.index.columnMajor}|${params.index.includeBatch}`;
     const plan = unpoolBackwardCache.get(key,
       (slot) => P.makeUnpoolBackwardPlan(fn, g.dtype, g.shape, shape, params, withParams, idx.dtype, slot));
-    if (idx.shape.length !== shape.length || idx.shape.some((d, i) => d !== shape[i])) {
+    if (!sameShape(idx.shape, shape)) {
       throw new ArgpoolRangeError(`${fn}: indices.shape ${shapeString(idx.shape)} must equal valuesShape ${shapeString(shape)}`);
     }
     return P.runUnpoolBackward(fn, plan, g, idx, outSnap);
@@ -192,10 +194,11 @@ export function createArgpool(Module, { testing = null } = {}) {
     const is = snapshotTensor(fn, 'indices', indices);
     const opts = snapshotOptions(fn, options, CONVERT_OPTIONS);
     if (options === undefined) throw new ArgpoolTypeError(`${fn}: options { from, to, inputShape } are required`);
-    for (const side of ['from', 'to']) {
+    for (let s = 0; s < CONVERSION_SIDES.length; ++s) {
+      const side = CONVERSION_SIDES[s];
       const value = opts[side];
       if (value !== null && typeof value === 'object' && !ArrayIsArray(value)) {
-        opts[side] = snapshotOptions(fn, value, ['indexMode', 'storageOrder', 'includeBatchInIndex'], `options.${side}`);
+        opts[side] = snapshotOptions(fn, value, CONVERSION_SIDE_OPTIONS, `options.${side}`);
       }
     }
     const layout = parseLayout(fn, opts);
@@ -205,7 +208,7 @@ export function createArgpool(Module, { testing = null } = {}) {
     const to = conversionSide(fn, 'to', opts.to, opts);
     const type = opts.indexType === undefined ? idx.dtype : parseIndexOptions(fn, { indexType: opts.indexType }).type;
     const count = idx.count;
-    const bytes = count * Math.max(type.ArrayType.BYTES_PER_ELEMENT, 4);
+    const bytes = count * MathMax(type.ArrayType.BYTES_PER_ELEMENT, 4);
     return rt.withStaging(fn, idx.pointer ? 0 : idx.bytes, bytes, 0, (inBuffer, outBuffer) => {
       const inPtr = idx.pointer || inBuffer;
       if (!idx.pointer) rt.copyIn(fn, 'indices.data', idx.data, idx.dtype.ArrayType, inPtr, count);
@@ -282,13 +285,24 @@ export function createArgpool(Module, { testing = null } = {}) {
     if (length !== count) {
       throw new ArgpoolRangeError(`${fn}: source must be an array-like of ${count} elements, got ${describe(source)} of length ${describe(length)}`);
     }
+    // Elements must already be numbers (BigInts for int64): objects are refused, not converted,
+    // so no caller valueOf runs.
     const copy = new spec.ArrayType(count);
-    try {
-      for (let i = 0; i < count; ++i) copy[i] = source[i];
-    } catch (cause) {
-      const error = new ArgpoolTypeError(`${fn}: source cannot fill a '${spec.name}' tensor: ${cause?.message ?? cause}`);
-      error.cause = cause;
-      throw error;
+    const kind = wantsBigInt ? 'bigint' : 'number';
+    for (let i = 0; i < count; ++i) {
+      let element;
+      try {
+        element = source[i];
+      } catch (cause) {
+        const error = new ArgpoolTypeError(`${fn}: reading source[${i}] threw: ${cause?.message ?? cause}`, 'ARGPOOL_INVALID_TYPE');
+        error.cause = cause;
+        throw error;
+      }
+      if (typeof element !== kind) {
+        throw new ArgpoolTypeError(`${fn}: source[${i}] must be a ${wantsBigInt ? 'BigInt' : 'number'} to fill a '${spec.name}' tensor, got ${describe(element)}`,
+          'ARGPOOL_INVALID_TYPE');
+      }
+      copy[i] = element;
     }
     return copy;
   }
@@ -300,8 +314,9 @@ export function createArgpool(Module, { testing = null } = {}) {
   }
 
   function valueDtype(fn, name, value, fallback, float = false) {
-    const dtype = DTYPE_BY_NAME[value ?? fallback];
-    if (dtype === undefined || (float && !dtype.float) || typeof (value ?? fallback) !== 'string') {
+    const given = value ?? fallback;
+    const dtype = typeof given === 'string' ? DTYPE_BY_NAME[given] : undefined; // no caller toString
+    if (dtype === undefined || (float && !dtype.float)) {
       const names = DTYPES.filter((d) => !float || d.float).map((d) => `'${d.name}'`).join(', ');
       throw new ArgpoolTypeError(`${fn}: planOptions.${name} must be one of ${names}, got ${describe(value)}`);
     }

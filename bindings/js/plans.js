@@ -108,18 +108,18 @@ export function createPlans(rt) {
 
   function checkDistinct(fn, outputs, inputs) {
     for (let i = 0; i < outputs.length; ++i) {
-      const [name, o] = outputs[i];
+      const name = outputs[i][0], o = outputs[i][1];
       if (o === null) continue;
       for (let j = 0; j < inputs.length; ++j) {
-        const [inputName, x] = inputs[j];
+        const inputName = inputs[j][0], x = inputs[j][1];
         if (x.pointer !== 0 && x.pointer === o.pointer) throw new ArgpoolRangeError(`${fn}: ${name} must not be one of the inputs (${inputName})`);
       }
       for (let j = i + 1; j < outputs.length; ++j) {
-        const [other, p] = outputs[j];
+        const other = outputs[j][0], p = outputs[j][1];
         if (p !== null && rt.overlap(o, p)) throw new ArgpoolRangeError(`${fn}: ${name} and ${other} must not share memory`);
       }
       for (let j = 0; j < inputs.length; ++j) {
-        const [inputName, x] = inputs[j];
+        const inputName = inputs[j][0], x = inputs[j][1];
         if (x.pointer !== 0 && o.pointer !== 0 && rt.overlap(o, x)) {
           throw new ArgpoolRangeError(`${fn}: ${name} must not share memory with ${inputName}`);
         }

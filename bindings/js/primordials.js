@@ -25,6 +25,7 @@ export const ArrayBufferIsView = ArrayBuffer.isView;
 export const ArrayIsArray = Array.isArray;
 export const ArrayPrototypeJoin = uncurryThis(Array.prototype.join);
 export const ArrayPrototypeMap = uncurryThis(Array.prototype.map);
+export const ArrayPrototypeIncludes = uncurryThis(Array.prototype.includes);
 // A copy of an array of ours, by index: no method, species constructor or iterator is looked up.
 export function copyList(list) {
   const copy = new Array(list.length);
@@ -35,6 +36,7 @@ export const FunctionPrototypeCall = uncurryThis(call);
 export const JSONParse = JSON.parse;
 export const JSONStringify = JSON.stringify;
 export const MathCeil = Math.ceil;
+export const MathFloor = Math.floor;
 export const MathMax = Math.max;
 export const MathMin = Math.min;
 export const NumberIsSafeInteger = Number.isSafeInteger;
@@ -46,6 +48,7 @@ export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectHasOwn = Object.hasOwn ?? ((object, key) => Object.prototype.hasOwnProperty.call(object, key));
 export const ObjectKeys = Object.keys;
+export const ReflectOwnKeys = Reflect.ownKeys;
 
 // Collections whose methods are their own copies of the intrinsics (Node.js core's makeSafe): a
 // replaced Map.prototype.get or WeakMap.prototype.set changes nothing inside argpool.

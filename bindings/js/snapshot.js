@@ -6,8 +6,8 @@
 // never with the object's own properties; options count only as own properties (nothing inherited).
 import { ArgpoolError, ArgpoolTypeError } from './errors.js';
 import {
-  ArrayBufferIsView, ArrayIsArray, FunctionPrototypeCall, JSONStringify, ObjectGetOwnPropertyDescriptor, ObjectKeys,
-  StringPrototypeSlice, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag,
+  ArrayBufferIsView, ArrayIsArray, ArrayPrototypeIncludes, ArrayPrototypeJoin, FunctionPrototypeCall, JSONStringify,
+  ObjectGetOwnPropertyDescriptor, ObjectHasOwn, ReflectOwnKeys, StringPrototypeSlice, TypedArrayPrototypeGetLength, TypedArrayPrototypeGetSymbolToStringTag,
 } from './primordials.js';
 import { WasmTensor } from './tensor.js';
 
@@ -83,7 +83,7 @@ export function snapshotList(fn, owner, value, key = null) {
 
 const own = (descriptor, object, fn, label) => {
   if (descriptor === undefined) return undefined;
-  if ('value' in descriptor) return descriptor.value;
+  if (ObjectHasOwn(descriptor, 'value')) return descriptor.value;
   if (typeof descriptor.get !== 'function') return undefined;
   try {
     return FunctionPrototypeCall(descriptor.get, object);
@@ -100,23 +100,27 @@ export function snapshotOptions(fn, options, allowed, what = 'options') {
   if (options === null || typeof options !== 'object' || ArrayIsArray(options) || typedArrayTag(options) !== undefined) {
     throw new ArgpoolTypeError(`${fn}: ${what} must be an object such as { kernelSize: 2 }, got ${describe(options)}`);
   }
+  // Reflect.ownKeys, then one descriptor per key: Object.keys would ask a Proxy for each
+  // descriptor a second time.
   let keys;
   try {
-    keys = ObjectKeys(options);
+    keys = ReflectOwnKeys(options);
   } catch (cause) {
     throw readFailed(fn, what, cause);
   }
   const snapshot = { __proto__: null };
   for (let k = 0; k < keys.length; ++k) {
     const key = keys[k];
-    if (!allowed.includes(key)) {
-      throw new ArgpoolTypeError(`${fn}: unknown option '${key}'; known options: ${allowed.join(', ')}`);
-    }
+    if (typeof key !== 'string') continue;
     let descriptor;
     try {
       descriptor = ObjectGetOwnPropertyDescriptor(options, key);
     } catch (cause) {
       throw readFailed(fn, `${what}.${key}`, cause);
+    }
+    if (descriptor === undefined || descriptor.enumerable !== true) continue;
+    if (!ArrayPrototypeIncludes(allowed, key)) {
+      throw new ArgpoolTypeError(`${fn}: unknown option '${key}'; known options: ${ArrayPrototypeJoin(allowed, ', ')}`);
     }
     snapshot[key] = snapshotList(fn, `${what}.${key}`, own(descriptor, options, fn, `${what}.${key}`));
   }
