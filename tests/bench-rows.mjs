@@ -12,8 +12,13 @@ export const ARGPOOL_POOL = [
   'argpool maxPool zero-copy (wasm tensors)',
   'argpool maxPool values only, zero-copy',
   'argpool maxPool (typed arrays)',
+  'argpool maxPool (typed arrays, out arrays reused)',
+  'platform: new Float32Array + Int32Array, set() of the results',
   'argpool maxPool values only (returnIndices: false)',
 ];
+
+// Peer rows come in two forms, named with a suffix.
+export const bothForms = (name) => [`${name} [resident]`, `${name} [typed arrays]`];
 
 // Unpool (U) and backward (V): bound, argpool and naive rows.
 export const ARGPOOL_UNPOOL = [SCATTER_BOUND, 'argpool maxUnpool zero-copy (wasm tensors)', 'argpool maxUnpool (typed arrays)', NAIVE];

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, NAIVE } from './bench-rows.mjs';
+import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, bothForms, NAIVE } from './bench-rows.mjs';
 
 const bench = new URL('../tools/bench/bench.mjs', import.meta.url).pathname;
 
@@ -18,27 +18,24 @@ const COLD = [
   'cold argpool maxPool zero-copy',
   'cold argpool maxPool values only, zero-copy',
 ];
-const POOL_HOT = [
-  ...ARGPOOL_POOL,
-  NAIVE,
-  'tfjs-wasm maxPool (XNNPACK, values only)',
-  'tfjs-wasm maxPoolWithArgmax',
-  'tfjs-cpu maxPoolWithArgmax',
-  'onnxruntime-web MaxPool (values only)',
-  'onnxruntime-web MaxPool + Indices',
+const PEERS = [
+  ...bothForms('tfjs-wasm maxPool (XNNPACK, values only)'),
+  ...bothForms('tfjs-wasm maxPoolWithArgmax'),
+  ...bothForms('tfjs-cpu maxPoolWithArgmax'),
+  ...bothForms('onnxruntime-web MaxPool (values only)'),
+  ...bothForms('onnxruntime-web MaxPool + Indices'),
 ];
-const POOL = [...POOL_HOT.slice(0, 7), ...COLD, ...POOL_HOT.slice(7)];
+const POOL_HOT = [...ARGPOOL_POOL, NAIVE, ...PEERS];
+const POOL = [...ARGPOOL_POOL, NAIVE, ...COLD, ...PEERS];
 const EXPECTED = {
   A: POOL, B: POOL, C: POOL, D: POOL, E: POOL_HOT, F: POOL, G: POOL,
-  H: [...ARGPOOL_POOL, ...COLD, 'tfjs-wasm maxPool (XNNPACK, values only)'],
-  U: [...ARGPOOL_UNPOOL, 'onnxruntime-web MaxUnpool (int64 global indices)'],
-  V: [...ARGPOOL_BACKWARD, 'tfjs-wasm MaxPoolGrad kernel (from x, y, dy)', 'tfjs-cpu MaxPoolGrad kernel (from x, y, dy)'],
+  H: [...ARGPOOL_POOL, ...COLD, ...bothForms('tfjs-wasm maxPool (XNNPACK, values only)')],
+  U: [...ARGPOOL_UNPOOL, ...bothForms('onnxruntime-web MaxUnpool (int64 global indices)')],
+  V: [...ARGPOOL_BACKWARD, ...bothForms('tfjs-wasm MaxPoolGrad kernel (from x, y, dy)'), ...bothForms('tfjs-cpu MaxPoolGrad kernel (from x, y, dy)')],
 };
 // The only rows that cannot run, with their reason.
-const CANNOT_RUN = {
-  'G tfjs-wasm maxPoolWithArgmax': /no maxPoolWithArgmax for 3D/,
-  'G tfjs-cpu maxPoolWithArgmax': /no maxPoolWithArgmax for 3D/,
-};
+const CANNOT_RUN = Object.fromEntries(['tfjs-wasm maxPoolWithArgmax', 'tfjs-cpu maxPoolWithArgmax']
+  .flatMap((name) => bothForms(name)).map((name) => [`G ${name}`, /no maxPoolWithArgmax for 3D/]));
 
 test('bench --quick exits 0 and writes JSON with every expected row', () => {
   const dir = mkdtempSync(join(tmpdir(), 'argpool-bench-'));
@@ -75,8 +72,10 @@ test('bench --quick exits 0 and writes JSON with every expected row', () => {
     // The README/issue summary reads the same JSON.
     const report = spawnSync(process.execPath, [new URL('../tools/bench/report.mjs', import.meta.url).pathname, out], { encoding: 'utf8' });
     assert.equal(report.status, 0, report.stderr);
-    assert.match(report.stdout, /\| in cache \(hot\) \| A \| B \| C \| D \| E \| F \| G \| H \|/);
-    assert.match(report.stdout, /\| A with indices, zero-copy, hot: × bound \| [\d.]+× \| ≤ 1.15× \| (yes|no) \|/);
+    assert.match(report.stdout, /\| in cache, resident tensors \| A \| B \| C \| D \| E \| F \| G \| H \|/);
+    assert.match(report.stdout, /\| in cache, typed arrays in and out \| A \| B \| C \| D \| E \| F \| G \| H \|/);
+    assert.match(report.stdout, /\| A with indices, zero-copy: × bound \| [\d.]+× \| ≤ 1.4× \| (yes|no) \|/);
+    assert.match(report.stdout, /\| B: argpool with indices, zero-copy, vs TF.js-wasm XNNPACK values only, resident \| [\d.]+ vs [\d.]+ ms \| faster \| (yes|no) \|/);
     assert.match(report.stdout, /\| E typed arrays, µs per call \| [\d.]+ \| ≤ 1 \| (yes|no) \|/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

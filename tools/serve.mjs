@@ -1,5 +1,5 @@
 // Static server for the demo and benchmark pages: serves web/, the files an npm user of argpool
-// gets (bindings/js/ and dist/), the benchmark's browser-safe core (tools/bench/core.mjs) and the
+// gets (bindings/js/ and dist/), the benchmark's browser-safe core (tools/bench/core.mjs, tfjs-peer-rows.mjs), the TF.js-wasm files its peer rows load, and the
 // kernel tester whose memory-bound kernel the benchmark page times (build/wasm/tester/,
 // tests/support/tester-core.mjs) from the repository root on 127.0.0.1, nothing else. Used by tools/demo.mjs (`npm run demo`) and
 // started in-process by tests/demo.test.mjs and tests/bench-page.test.mjs.
@@ -13,7 +13,10 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 // The only top-level folders the pages need, and single files outside them.
 const ALLOWED_PREFIXES = ['/web/', '/bindings/js/', '/dist/', '/build/wasm/tester/'];
-const ALLOWED_FILES = ['/tools/bench/core.mjs', '/tests/support/tester-core.mjs']; // web/bench.html's rows and bound
+// web/bench.html's rows and bound, and TF.js-wasm for its peer rows.
+const ALLOWED_FILES = ['/tools/bench/core.mjs', '/tools/bench/tfjs-peer-rows.mjs', '/tests/support/tester-core.mjs',
+  '/node_modules/@tensorflow/tfjs-core/dist/tf-core.fesm.js', '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js',
+  '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm', '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm'];
 
 // Short addresses → the pages.
 const REDIRECTS = { '/': '/web/', '/web': '/web/', '/bench.html': '/web/bench.html' };

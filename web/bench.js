@@ -7,6 +7,7 @@ import { createTesterWith } from '../tests/support/tester-core.mjs';
 import {
   addRatios, buildFixtures, CORE_ROWS, disposeFixtures, fmtMs, fmtRatio, runRow, TIMING, workloadsFor,
 } from '../tools/bench/core.mjs';
+import { tfPoolRow } from '../tools/bench/tfjs-peer-rows.mjs';
 
 const $ = (id) => document.getElementById(id);
 const root = $('bench');
@@ -20,6 +21,32 @@ const tbody = document.querySelector('#bench-table tbody');
 const jsonBox = $('bench-json');
 const copyButton = $('bench-copy');
 const copyStatus = $('bench-copy-status');
+
+// ---- TF.js-wasm (served from node_modules; bench.html's import map resolves its bare imports) ----
+
+let tfPromise = null;
+
+async function useTfBackend(name) {
+  tfPromise ??= (async () => {
+    const tf = await import('@tensorflow/tfjs-core');
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setWasmPaths('/node_modules/@tensorflow/tfjs-backend-wasm/dist/');
+    // One thread, like argpool and the Node bench (the page is cross-origin isolated, so TF.js
+    // would otherwise start workers).
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    tf.env().set('PROD', true);
+    return tf;
+  })();
+  const tf = await tfPromise;
+  if (tf.getBackend() !== name && !(await tf.setBackend(name))) throw new Error(`TF.js backend '${name}' failed to initialise`);
+  await tf.ready();
+  return tf;
+}
+
+// TF.js-wasm with its tensors resident, on the 2D NCHW workloads A-D, next to argpool zero-copy.
+const TF_WORKLOADS = new Set(['A', 'B', 'C', 'D']);
+const TF_ROWS = [tfPoolRow(useTfBackend, 'wasm', false, 'resident'), tfPoolRow(useTfBackend, 'wasm', true, 'resident')];
+const rowsOf = (w) => [...CORE_ROWS[w.op], ...(TF_WORKLOADS.has(w.id) ? TF_ROWS : [])].map((make) => make(w));
 
 // ---- address options ----------------------------------------------------------------------------
 
@@ -108,6 +135,7 @@ function render(workloads, results) {
           title: `p25 ${fmtMs(r.p25Ms)}, p75 ${fmtMs(r.p75Ms)}, min ${fmtMs(r.minMs)} ms; ${r.samples} samples of ${r.callsPerSample} calls`,
         }),
         cell('td', fmtRatio(r.ratioToBound)),
+        cell('td', fmtRatio(r.ratioToArgpool), r.ratioTo ? { title: `against ${r.ratioTo}` } : {}),
         cell('td', r.error ? '' : String(r.calls)),
         cell('td', r.error ? `cannot run: ${r.error}` : r.check ?? r.note ?? ''),
       );
@@ -159,7 +187,7 @@ async function runBench() {
   const timing = quick ? TIMING.quick : TIMING.full;
   const workloads = workloadsFor({ quick });
   const byId = new Map(workloads.map((w) => [w.id, w]));
-  const all = workloads.flatMap((w) => CORE_ROWS[w.op].map((make) => make(w)));
+  const all = workloads.flatMap(rowsOf);
   const selected = only ? all.filter((r) => only.test(`${r.workload} ${r.name}`)) : all;
   if (selected.length === 0) {
     showError(`No row matches /${only.source}/.`);

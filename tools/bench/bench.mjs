@@ -3,9 +3,11 @@
 //
 //   node tools/bench/bench.mjs [--quick] [--out=out/bench.json] [--only=<regex on "workload row">]
 //
-// Every row goes from typed arrays to typed arrays: inputs are handed over as JS typed arrays and
-// results read back into JS each call (tensor creation, copies and dataSync included), which is
-// what argpool's plain API does. TF.js rows get the same element count in NHWC (its layout), so no
+// argpool's rows and every peer's come in two forms: resident (argpool's wasm tensors; TF.js tensors
+// made once, each call op(x) and dispose(); ONNX Runtime's feed made once) and typed arrays → typed
+// arrays (copies, tensor creation and dataSync included). A ratio to argpool (×argpool) is only
+// taken between rows of the same form and output (addRatios in core.mjs). TF.js rows get the same
+// element count in NHWC (its layout), so no
 // transposes are timed. The first result of every row is checked against argpool's (PyTorch's)
 // result and any difference is printed in the notes: a row that computes something else says so.
 // With tfjs 4.22 (inputs uniform in [-1, 1)) the differences are: TF.js wasm maxPoolWithArgmax and
@@ -35,8 +37,9 @@ import {
   TIMING as TIMING_PRESETS, workloadsFor,
 } from './core.mjs';
 import { createTester } from '../../tests/support/tester.mjs';
+import { bothForms, peerName, tfBackwardRow as tfBackwardRowWith, tfPoolRow as tfPoolRowWith } from './tfjs-peer-rows.mjs';
 import {
-  loadArgpool, loadOrt, ortMaxPool, ortMaxUnpool, packageVersion, planeIndicesToOrt, ROOT, tfIndicesToPlane, useTfBackend,
+  loadArgpool, loadOrt, ortMaxPool, ortMaxUnpool, packageVersion, planeIndicesToOrt, ROOT, useTfBackend,
 } from './peers.mjs';
 
 // ---- command line -------------------------------------------------------------------------------
@@ -81,101 +84,27 @@ function fixtures(ap, w) {
 
 // ---- rows ---------------------------------------------------------------------------------------
 
-// TF.js NHWC shapes and pool arguments for a workload (1D runs as 2D with H = 1).
-function tfGeometry(w) {
-  const rank = w.shape.length - 2;
-  const [n, c, ...spatial] = w.shape;
-  const k = perDim(w.options.kernelSize, rank);
-  const s = w.options.stride === undefined ? k : perDim(w.options.stride, rank);
-  const p = perDim(w.options.padding, rank, 0);
-  if (p.some((v) => v !== p[0])) throw new Error('TF.js numeric padding is the same on every side and dimension');
-  const pad = p[0] === 0 ? 'valid' : p[0];
-  if (rank === 1) return { rank: 2, shape: [n, 1, spatial[0], c], k: [1, k[0]], s: [1, s[0]], pad, oneD: true };
-  return { rank, shape: [n, ...spatial, c], k, s, pad };
-}
+// TF.js rows (shared with the browser bench page): tools/bench/tfjs-peer-rows.mjs, given how to
+// get TF.js with a backend in Node.
+const tfPoolRow = (backend, argmax, form) => tfPoolRowWith(useTfBackend, backend, argmax, form);
+const tfBackwardRow = (backend, form) => tfBackwardRowWith(useTfBackend, backend, form);
 
-// NHWC result of TF.js → NCHW, for checks against argpool.
-function tfToNchw(data, ref) {
-  return nhwcToNchw(data, ref.shape);
-}
-
-function tfPoolRow(backend, argmax) {
+function ortPoolRow(withIndices, form) {
   return (w) => ({
-    name: `tfjs-${backend} ${argmax ? 'maxPoolWithArgmax' : backend === 'wasm' ? 'maxPool (XNNPACK, values only)' : 'maxPool'}`,
+    name: peerName(`onnxruntime-web MaxPool${withIndices ? ' + Indices' : ' (values only)'}`, form),
     workload: w.id,
-    slow: backend === 'cpu',
-    async setup({ fx }) {
-      const tf = await useTfBackend(backend);
-      const g = tfGeometry(w);
-      if (argmax && g.rank !== 2) throw new Error('TF.js has no maxPoolWithArgmax for 3D');
-      const op = g.rank === 3 ? (x) => tf.maxPool3d(x, g.k, g.s, g.pad) : (x) => tf.maxPool(x, g.k, g.s, g.pad);
-      const run = argmax
-        ? () => {
-          const x = tf.tensor(fx.inputNhwc, g.shape);
-          const { result, indexes } = tf.maxPoolWithArgmax(x, g.k, g.s, g.pad);
-          const out = { values: result.dataSync(), indices: indexes.dataSync() };
-          tf.dispose([x, result, indexes]);
-          return out;
-        }
-        : () => {
-          const x = tf.tensor(fx.inputNhwc, g.shape);
-          const y = op(x);
-          const out = { values: y.dataSync() };
-          tf.dispose([x, y]);
-          return out;
-        };
-      const check = (out) => {
-        const values = tfToNchw(out.values, fx.ref.values);
-        if (!argmax) return describeDiffs(values, fx.ref.values.data);
-        const [, , ...spatial] = w.shape;
-        const [inH, inW] = g.oneD ? [1, spatial[0]] : spatial;
-        const indices = tfIndicesToPlane(out.indices, fx.ref.values.shape, inH, inW, false);
-        return describeDiffs(values, fx.ref.values.data, indices, fx.ref.indices.data);
-      };
-      return { run, check };
-    },
-  });
-}
-
-function tfBackwardRow(backend) {
-  return (w) => ({
-    name: `tfjs-${backend} MaxPoolGrad kernel (from x, y, dy)`,
-    workload: w.id,
-    slow: backend === 'cpu',
-    async setup({ fx }) {
-      const tf = await useTfBackend(backend);
-      const g = tfGeometry(w);
-      if (g.rank !== 2) throw new Error('only 2D backward rows are defined for TF.js');
-      const yNhwc = nchwToNhwc(fx.pooled.values.data, fx.pooled.values.shape);
-      const dyNhwc = nchwToNhwc(fx.gradOutput.data, fx.gradOutput.shape);
-      const yShape = [g.shape[0], ...fx.pooled.values.shape.slice(2), g.shape[3]];
-      const attrs = { filterSize: g.k, strides: g.s, pad: g.pad, dimRoundingMode: undefined };
-      const run = () => {
-        const x = tf.tensor(fx.inputNhwc, g.shape);
-        const y = tf.tensor(yNhwc, yShape);
-        const dy = tf.tensor(dyNhwc, yShape);
-        const dx = tf.engine().runKernel('MaxPoolGrad', { dy, input: x, output: y }, attrs);
-        const out = dx.dataSync();
-        tf.dispose([x, y, dy, dx]);
-        return out;
-      };
-      return { run, check: (out) => describeDiffs(tfToNchw(out, fx.ref), fx.ref.data) };
-    },
-  });
-}
-
-function ortPoolRow(withIndices) {
-  return (w) => ({
-    name: `onnxruntime-web MaxPool${withIndices ? ' + Indices' : ' (values only)'}`,
-    workload: w.id,
+    form,
+    output: withIndices ? 'indices' : 'values',
     async setup({ fx }) {
       const ort = await loadOrt();
       const { session } = await ortMaxPool(w.shape, w.options, { withIndices });
-      const run = async () => {
-        const r = await session.run({ X: new ort.Tensor('float32', fx.input.data, w.shape) });
-        return { values: r.Y.data, indices: withIndices ? r.Indices.data : null };
-      };
-      const check = (out) => {
+      const feeds = { X: new ort.Tensor('float32', fx.input.data, w.shape) };
+      const read = (r) => ({ values: r.Y.data, indices: withIndices ? r.Indices.data : null });
+      const run = form === 'resident'
+        ? () => session.run(feeds)
+        : async () => read(await session.run({ X: new ort.Tensor('float32', fx.input.data, w.shape) }));
+      const check = (first) => {
+        const out = form === 'resident' ? read(first) : first;
         if (!withIndices) return describeDiffs(out.values, fx.ref.values.data);
         const inPlane = product(w.shape.slice(2));
         const outPlane = product(fx.ref.values.shape.slice(2));
@@ -187,6 +116,7 @@ function ortPoolRow(withIndices) {
     },
   });
 }
+
 
 // Cold rows (Node only): the same calls with inputs and outputs rotating through buffer sets
 // totalling COLD_BYTES (4× a 32 MiB L3), so every call streams from and to DRAM, as a layer's
@@ -262,56 +192,45 @@ const COLD_ROWS = [
 const POOL_ROWS = [
   ...CORE_ROWS.pool,
   ...COLD_ROWS,
-  tfPoolRow('wasm', false),
-  tfPoolRow('wasm', true),
-  tfPoolRow('cpu', true),
-  ortPoolRow(false),
-  ortPoolRow(true),
+  ...bothForms(tfPoolRow, 'wasm', false),
+  ...bothForms(tfPoolRow, 'wasm', true),
+  ...bothForms(tfPoolRow, 'cpu', true),
+  ...bothForms(ortPoolRow, false),
+  ...bothForms(ortPoolRow, true),
 ];
 
 const UNPOOL_ROWS = [
   ...CORE_ROWS.unpool,
-  (w) => ({
-    name: 'onnxruntime-web MaxUnpool (int64 global indices)',
+  ...['resident', 'copies'].map((form) => (w) => ({
+    name: peerName('onnxruntime-web MaxUnpool (int64 global indices)', form),
     workload: w.id,
+    form,
+    output: 'output',
     async setup({ fx }) {
-      const { run } = await ortMaxUnpool(fx.pooled.values.shape, w.options);
+      const { run, prepare } = await ortMaxUnpool(fx.pooled.values.shape, w.options);
+      if (form === 'resident') {
+        const prepared = prepare(fx.pooled.values.data, fx.globalIndices);
+        return { run: prepared, check: (out) => describeDiffs(out.data, fx.ref.data) };
+      }
       return {
         run: () => run(fx.pooled.values.data, fx.globalIndices),
         check: (out) => describeDiffs(out.data, fx.ref.data),
       };
     },
-  }),
+  })),
 ];
 
 const BACKWARD_ROWS = [
   ...CORE_ROWS.backward,
-  tfBackwardRow('wasm'),
-  tfBackwardRow('cpu'),
+  ...bothForms(tfBackwardRow, 'wasm'),
+  ...bothForms(tfBackwardRow, 'cpu'),
 ];
 
 // NHWC: argpool's rows and TF.js-wasm, which is NHWC natively (the NCHW-oriented peers are left out).
 const NHWC_ROWS = [
   ...CORE_ROWS['pool-nhwc'],
   ...COLD_ROWS,
-  (w) => ({
-    name: 'tfjs-wasm maxPool (XNNPACK, values only)',
-    workload: w.id,
-    async setup({ fx }) {
-      const tf = await useTfBackend('wasm');
-      const k = perDim(w.options.kernelSize, 2);
-      return {
-        run: () => {
-          const x = tf.tensor(fx.input.data, w.shape);
-          const y = tf.maxPool(x, k, perDim(w.options.stride, 2), 'valid');
-          const values = y.dataSync();
-          tf.dispose([x, y]);
-          return values;
-        },
-        check: (values) => describeDiffs(values, fx.ref.values.data),
-      };
-    },
-  }),
+  ...bothForms(tfPoolRow, 'wasm', false),
 ];
 
 const FACTORIES = { pool: POOL_ROWS, 'pool-nhwc': NHWC_ROWS, unpool: UNPOOL_ROWS, backward: BACKWARD_ROWS };
@@ -355,7 +274,7 @@ async function main() {
   console.log(`  ${Object.entries(machine.packages).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   console.log(`  timing: median of samples after warm-up; budget ${TIMING.budgetMs} ms per row ` +
     `(TF.js cpu rows ${TIMING.slowBudgetMs} ms, >= ${TIMING.slowMinSamples} samples); ORT: wasm EP, 1 thread; ` +
-    'TF.js wasm: SIMD, no threads; every call goes typed arrays → typed arrays\n');
+    'TF.js wasm: SIMD, no threads; peer rows in two forms: [resident] (inputs made once) and [typed arrays] (typed arrays in and out); ×argpool compares a row only with argpool\'s row of the same form and output\n');
 
   const ap = await loadArgpool();
   const tester = await createTester();

@@ -339,6 +339,8 @@ function boundRow(w, { name, bound, readCount, writeCount, withIndices }) {
 }
 
 const NAIVE = 'naive JS (typed arrays, nested loops)';
+const REUSED_OUT = 'argpool maxPool (typed arrays, out arrays reused)';
+const FRESH_ARRAYS = 'platform: new Float32Array + Int32Array, set() of the results';
 
 const POOL_ROWS = [
   (w) => boundRow(w, {
@@ -353,6 +355,7 @@ const POOL_ROWS = [
     name: 'argpool maxPool zero-copy (wasm tensors)',
     workload: w.id,
     required: true,
+    form: 'resident', output: 'indices', reference: true,
     setup: ({ ap, fx }) => {
       const t = wasmPool(ap, fx);
       const out = { values: t.values, indices: t.indices };
@@ -367,6 +370,7 @@ const POOL_ROWS = [
     workload: w.id,
     boundKey: 'values',
     required: true,
+    form: 'resident', output: 'values', reference: true,
     setup: ({ ap, fx }) => {
       const t = wasmPool(ap, fx);
       const options = { ...w.options, returnIndices: false };
@@ -381,16 +385,51 @@ const POOL_ROWS = [
     name: 'argpool maxPool (typed arrays)',
     workload: w.id,
     required: true,
+    form: 'copies', output: 'indices', reference: true,
     setup: ({ ap, fx }) => ({
       run: () => ap.maxPool(fx.input, w.options),
       check: (out) => describeDiffs(out.values.data, fx.ref.values.data, out.indices.data, fx.ref.indices.data),
     }),
+  }),
+  // The loop pattern for plain arrays: results written into the same typed arrays every call.
+  (w) => ({
+    name: REUSED_OUT,
+    workload: w.id,
+    required: true,
+    form: 'copies', output: 'indices',
+    setup: ({ ap, fx }) => {
+      const out = {
+        values: { data: new Float32Array(fx.ref.values.data.length), shape: fx.ref.values.shape },
+        indices: { data: new Int32Array(fx.ref.indices.data.length), shape: fx.ref.indices.shape },
+      };
+      return {
+        run: () => ap.maxPool(fx.input, w.options, out),
+        check: () => describeDiffs(out.values.data, fx.ref.values.data, out.indices.data, fx.ref.indices.data),
+      };
+    },
+  }),
+  // Not argpool: what the platform charges for fresh result arrays of this size (allocate, fill
+  // from an existing array), the floor of any API that returns new arrays.
+  (w) => ({
+    name: FRESH_ARRAYS,
+    workload: w.id,
+    setup: ({ fx }) => {
+      const values = fx.ref.values.data, indices = fx.ref.indices.data;
+      return () => {
+        const v = new Float32Array(values.length);
+        v.set(values);
+        const i = new Int32Array(indices.length);
+        i.set(indices);
+        return { v, i };
+      };
+    },
   }),
   (w) => ({
     name: 'argpool maxPool values only (returnIndices: false)',
     workload: w.id,
     boundKey: 'values',
     required: true,
+    form: 'copies', output: 'values', reference: true,
     setup: ({ ap, fx }) => {
       const options = { ...w.options, returnIndices: false };
       return {
@@ -403,6 +442,7 @@ const POOL_ROWS = [
     name: NAIVE,
     workload: w.id,
     required: true,
+    form: 'copies', output: 'indices',
     setup: ({ fx }) => ({
       run: () => naiveMaxPool(fx.input, w.options),
       check: (out) => describeDiffs(out.values.data, fx.ref.values.data, out.indices.data, fx.ref.indices.data),
@@ -430,18 +470,20 @@ function wasmScatter(ap, fx) {
 // with typed arrays and naive JavaScript, each given how to call it on wasm tensors `t` or on the
 // fixtures `fx`.
 function scatterRows(op, { zeroCopy, typedArrays, naive }) {
-  const row = (name, setup) => (w) => ({ name, workload: w.id, required: true, setup: (ctx) => setup(w, ctx) });
+  const row = (name, form, setup) => (w) => ({
+    name, workload: w.id, required: true, form, output: 'output', reference: name.startsWith('argpool'), setup: (ctx) => setup(w, ctx),
+  });
   return [
     scatterBound,
-    row(`argpool ${op} zero-copy (wasm tensors)`, (w, { ap, fx }) => {
+    row(`argpool ${op} zero-copy (wasm tensors)`, 'resident', (w, { ap, fx }) => {
       const t = wasmScatter(ap, fx);
       return { run: () => zeroCopy(ap, t, w), check: () => describeDiffs(t.out.data.slice(), fx.ref.data) };
     }),
-    row(`argpool ${op} (typed arrays)`, (w, { ap, fx }) => ({
+    row(`argpool ${op} (typed arrays)`, 'copies', (w, { ap, fx }) => ({
       run: () => typedArrays(ap, fx, w),
       check: (out) => describeDiffs(out.data, fx.ref.data),
     })),
-    row(NAIVE, (w, { fx }) => ({ run: () => naive(fx, w), check: (out) => describeDiffs(out.data, fx.ref.data) })),
+    row(NAIVE, 'copies', (w, { fx }) => ({ run: () => naive(fx, w), check: (out) => describeDiffs(out.data, fx.ref.data) })),
   ];
 }
 
@@ -460,7 +502,7 @@ const BACKWARD_ROWS = scatterRows('maxPoolBackward', {
 // Row factories per workload op, in table order. NHWC: no naive row (it is NCHW-only).
 export const CORE_ROWS = Object.freeze({
   pool: Object.freeze(POOL_ROWS),
-  'pool-nhwc': Object.freeze(POOL_ROWS.slice(0, 6)),
+  'pool-nhwc': Object.freeze(POOL_ROWS.slice(0, -1)), // all but naive JS, the last
   unpool: Object.freeze(UNPOOL_ROWS),
   backward: Object.freeze(BACKWARD_ROWS),
 });
@@ -565,6 +607,7 @@ export async function runRow(row, { ap, tester, workload, fixtures, timing, paus
   const result = {
     workload: row.workload, name: row.name, bound: row.bound === true ? 'indices' : row.bound || false,
     boundKey: row.boundKey ?? 'indices', slow: !!row.slow, required: !!row.required,
+    form: row.form ?? null, output: row.output ?? null, reference: !!row.reference,
   };
   let teardown = null;
   try {
@@ -596,14 +639,18 @@ export async function runRow(row, { ap, tester, workload, fixtures, timing, paus
 }
 
 // Ratios of every result to its workload's bound row (the one named by boundKey, else the one with
-// indices) and to its workload's first required argpool row.
+// indices) and to argpool's row of the same form and output — like with like only: a row with
+// resident tensors (argpool's wasm tensors, TF.js tensors kept between calls) against argpool
+// zero-copy, a row that takes and returns typed arrays against argpool with typed arrays; values
+// only against values only. `ratioTo` names the argpool row a ratio uses.
 export function addRatios(results) {
   for (const r of results) {
     const peers = results.filter((o) => o.workload === r.workload && o.medianMs !== undefined);
     const bound = peers.find((o) => o.bound === r.boundKey) ?? peers.find((o) => o.bound === 'indices');
-    const argpool = peers.find((o) => o.name.startsWith('argpool ') && o.required);
+    const like = r.form === null ? undefined : peers.find((o) => o.reference && o.form === r.form && o.output === r.output);
     r.ratioToBound = bound && r.medianMs !== undefined ? r.medianMs / bound.medianMs : null;
-    r.ratioToArgpool = argpool && r.medianMs !== undefined ? r.medianMs / argpool.medianMs : null;
+    r.ratioToArgpool = like && r.medianMs !== undefined ? r.medianMs / like.medianMs : null;
+    r.ratioTo = like ? like.name : null;
   }
   return results;
 }

@@ -83,6 +83,8 @@ export function packageVersion(name) {
   }
 }
 
+export { tfIndicesToPlane } from './tfjs-peer-rows.mjs';
+
 // The shape helpers, the naive JavaScript kernels (PyTorch 1.13 CPU semantics) and the layout
 // conversions live in the browser-safe ./core.mjs (the browser bench page uses them too).
 export {
@@ -112,22 +114,6 @@ export function planeIndicesToOrt(indices, shape, outPlane) {
 
 // TF.js maxPoolWithArgmax indexes ((b*H + y)*W + x)*C + c (batch term only with
 // includeBatchInIndex), NHWC order → argpool's y*W + x, NCHW order.
-export function tfIndicesToPlane(indexes, nchwOutShape, inH, inW, includeBatchInIndex) {
-  const [n, c] = nchwOutShape;
-  const outPlane = product(nchwOutShape.slice(2));
-  const out = new Int32Array(indexes.length);
-  for (let b = 0; b < n; ++b) {
-    for (let i = 0; i < outPlane; ++i) {
-      for (let ch = 0; ch < c; ++ch) {
-        let index = indexes[(b * outPlane + i) * c + ch];
-        if (includeBatchInIndex) index -= b * inH * inW * c;
-        const pos = (index - ch) / c;
-        out[(b * c + ch) * outPlane + i] = Number.isInteger(pos) ? pos : -1;
-      }
-    }
-  }
-  return out;
-}
 
 // ---- ONNX Runtime Web adapters ------------------------------------------------------------------
 
@@ -187,6 +173,14 @@ export async function ortMaxUnpool(valuesShape, options, { opset = 11 } = {}) {
         I: new ort.Tensor('int64', globalIndices, valuesShape),
       });
       return { data: result.Y.data, shape: result.Y.dims.slice() };
+    },
+    // The feed made once; each call runs the session on it (ORT still copies in and out).
+    prepare(values, globalIndices) {
+      const feeds = { X: new ort.Tensor('float32', values, valuesShape), I: new ort.Tensor('int64', globalIndices, valuesShape) };
+      return async () => {
+        const result = await session.run(feeds);
+        return { data: result.Y.data, shape: result.Y.dims.slice() };
+      };
     },
   };
 }
