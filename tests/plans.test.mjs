@@ -202,3 +202,29 @@ test('plan lifecycle: dispose is idempotent, a disposed plan refuses to run, bad
   up.dispose();
   assert.deepEqual(stats(), before);
 });
+
+test('one-shot calls alike but for one option value, array element or the shape each get their own result (the previous call\'s key is reused only for equal snapshots)', () => {
+  const input = (h, w) => ({ data: Float32Array.from({ length: h * w }, (_, i) => ((i * 7919) % 31) - 15), shape: [1, 1, h, w] });
+  const reference = (x, options) => {
+    const plan = ap.maxPoolPlan(x.shape, options, { dtype: x.data instanceof Float64Array ? 'float64' : 'float32' });
+    try { return plan.run(x); } finally { plan.dispose(); }
+  };
+  const options = { kernelSize: [2, 2], stride: [2, 2] };
+  const variants = [
+    () => [input(6, 6), options],
+    () => { options.kernelSize[1] = 3; return [input(6, 6), options]; },
+    () => { options.kernelSize[1] = 2; return [input(6, 6), { kernelSize: [2, 2], stride: [2, 2], padding: 1 }]; },
+    () => [input(6, 6), { kernelSize: [2, 2], stride: [2, 1] }],
+    () => [input(6, 6), { kernelSize: [2, 2], stride: [2, 2], returnIndices: false }],
+    () => [input(6, 7), options],
+    () => [{ data: Float64Array.from(input(6, 6).data), shape: [1, 1, 6, 6] }, options],
+    () => [input(6, 6), { stride: [2, 2], kernelSize: [2, 2] }],
+  ];
+  for (let round = 0; round < 3; ++round) {
+    for (const make of variants) {
+      const [x, o] = make();
+      const expected = reference(x, { ...o, kernelSize: o.kernelSize.slice?.() ?? o.kernelSize });
+      assert.deepEqual(ap.maxPool(x, o), expected);
+    }
+  }
+});

@@ -13,7 +13,9 @@ import {
 } from './primordials.js';
 import { createPlans } from './plans.js';
 import { createRuntime } from './runtime.js';
-import { describe, readProperty, snapshotKey, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag } from './snapshot.js';
+import {
+  describe, readProperty, sameSnapshot, snapshotKey, snapshotList, snapshotOptions, snapshotTensor, typedArrayTag,
+} from './snapshot.js';
 import { TENSOR_DTYPES, WasmTensor } from './tensor.js';
 
 const CONVERT_OPTIONS = ['from', 'to', 'inputShape', 'layout', 'storageOrder', 'includeBatchInIndex', 'indexType'];
@@ -43,13 +45,21 @@ export function createArgpool(Module, { testing = null } = {}) {
 
   // Plans of the one-shot calls are keyed by the snapshot's own values when they have a text
   // (snapshotKey: equal texts parse alike), else by the parsed parameters.
+  // A call like the previous one (same dtype, shape, rank and snapshotted option values) reuses its
+  // key without building it again; the cache still decides whether the plan is there.
+  let lastPool = null;
   function maxPoolWith(fn, xs, opts, outSnap, rank) {
     const x = P.operand(fn, 'input', xs, 'values', rank, layoutOf(opts));
-    const optionsKey = snapshotKey(opts);
-    let params = null;
-    const key = `${x.dtype.name}|${P.shapeKey(x.shape)}|${rank}|${optionsKey ?? P.paramsKey(params = parsePoolOptions(fn, opts, x.shape.length - 2))}`;
-    const plan = poolCache.get(key, (slot) => P.makePoolPlan(fn, x.dtype, x.shape,
-      params ?? parsePoolOptions(fn, opts, x.shape.length - 2), slot));
+    let key;
+    if (lastPool !== null && lastPool.dtype === x.dtype && lastPool.rank === rank && sameShape(lastPool.shape, x.shape) &&
+        sameSnapshot(lastPool.opts, opts)) {
+      key = lastPool.key;
+    } else {
+      const optionsKey = snapshotKey(opts);
+      key = `${x.dtype.name}|${P.shapeKey(x.shape)}|${rank}|${optionsKey ?? P.paramsKey(parsePoolOptions(fn, opts, x.shape.length - 2))}`;
+    }
+    const plan = poolCache.get(key, (slot) => P.makePoolPlan(fn, x.dtype, x.shape, parsePoolOptions(fn, opts, x.shape.length - 2), slot));
+    lastPool = { dtype: x.dtype, rank, shape: x.shape, opts, key };
     return P.runPool(fn, plan, x, outSnap);
   }
 

@@ -92,11 +92,18 @@ const own = (descriptor, object, fn, label) => {
   }
 };
 
-// The own enumerable properties of an options object, each read once, into a null-prototype
+// A snapshot object: its prototype is an empty, frozen object without a prototype, so nothing is
+// inherited (as with { __proto__: null }), but it stays a fast-mode object (V8 turns null-prototype
+// literals into dictionaries).
+const SNAPSHOT_PROTOTYPE = Object.freeze(Object.create(null));
+function OptionsSnapshot() {}
+OptionsSnapshot.prototype = SNAPSHOT_PROTOTYPE;
+
+// The own enumerable properties of an options object, each read once, into a snapshot object
 // object; array values are copied too (snapshotList). `allowed`: the known option names (others
 // are an error). `undefined` stands for {}.
 export function snapshotOptions(fn, options, allowed, what = 'options') {
-  if (options === undefined) return { __proto__: null };
+  if (options === undefined) return new OptionsSnapshot();
   if (options === null || typeof options !== 'object' || ArrayIsArray(options) || typedArrayTag(options) !== undefined) {
     throw new ArgpoolTypeError(`${fn}: ${what} must be an object such as { kernelSize: 2 }, got ${describe(options)}`);
   }
@@ -108,7 +115,8 @@ export function snapshotOptions(fn, options, allowed, what = 'options') {
   } catch (cause) {
     throw readFailed(fn, what, cause);
   }
-  const snapshot = { __proto__: null };
+  const snapshot = new OptionsSnapshot();
+  const entries = [];
   for (let k = 0; k < keys.length; ++k) {
     const key = keys[k];
     if (typeof key !== 'string') continue;
@@ -122,8 +130,12 @@ export function snapshotOptions(fn, options, allowed, what = 'options') {
     if (!ArrayPrototypeIncludes(allowed, key)) {
       throw new ArgpoolTypeError(`${fn}: unknown option '${key}'; known options: ${ArrayPrototypeJoin(allowed, ', ')}`);
     }
-    snapshot[key] = snapshotList(fn, `${what}.${key}`, own(descriptor, options, fn, `${what}.${key}`));
+    const value = snapshotList(fn, `${what}.${key}`, own(descriptor, options, fn, `${what}.${key}`));
+    snapshot[key] = value;
+    entries[entries.length] = key;
+    entries[entries.length] = value;
   }
+  snapshot[ENTRIES] = entries;
   return snapshot;
 }
 
@@ -173,6 +185,25 @@ export function snapshotKey(snapshot) {
     key += `${name}=${text};`;
   }
   return key;
+}
+
+// A snapshot's own names and values in read order, [name0, value0, name1, value1, …], under a
+// symbol (for-in and the parsers see only the names): compared by sameSnapshot without walking
+// the snapshot itself.
+const ENTRIES = Symbol('argpool.snapshotEntries');
+
+// Whether two options snapshots hold the same names with the same values, in the same order
+// (arrays of numbers compare element by element). Equal snapshots parse to the same parameters.
+export function sameSnapshot(a, b) {
+  const x = a[ENTRIES], y = b[ENTRIES];
+  if (x === undefined || y === undefined || x.length !== y.length) return false;
+  for (let i = 0; i < x.length; ++i) {
+    const u = x[i], v = y[i];
+    if (u === v) continue;
+    if (!ArrayIsArray(u) || !ArrayIsArray(v) || u.length !== v.length) return false;
+    for (let j = 0; j < u.length; ++j) if (u[j] !== v[j] || typeof u[j] !== 'number') return false;
+  }
+  return true;
 }
 
 function valueKey(value) {
