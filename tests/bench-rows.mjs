@@ -10,6 +10,7 @@ export const ARGPOOL_POOL = [
   BOUND,
   BOUND_VALUES,
   'argpool maxPool zero-copy (wasm tensors)',
+  'argpool maxPoolPlan(...).run zero-copy (wasm tensors)',
   'argpool maxPool values only, zero-copy',
   'argpool maxPool (typed arrays)',
   'argpool maxPool (typed arrays, out arrays reused)',

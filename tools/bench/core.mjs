@@ -365,6 +365,23 @@ const POOL_ROWS = [
       };
     },
   }),
+  // The same call through a plan made once (validation and kernel choice outside the loop).
+  (w) => ({
+    name: 'argpool maxPoolPlan(...).run zero-copy (wasm tensors)',
+    workload: w.id,
+    required: true,
+    form: 'resident', output: 'indices',
+    setup: ({ ap, fx }) => {
+      const t = wasmPool(ap, fx);
+      const out = { values: t.values, indices: t.indices };
+      const plan = ap.maxPoolPlan(fx.input.shape, w.options);
+      return {
+        run: () => plan.run(t.x, out),
+        check: () => describeDiffs(t.values.data.slice(), fx.ref.values.data, t.indices.data.slice(), fx.ref.indices.data),
+        teardown: () => plan.dispose(),
+      };
+    },
+  }),
   (w) => ({
     name: 'argpool maxPool values only, zero-copy',
     workload: w.id,

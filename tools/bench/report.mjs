@@ -23,6 +23,7 @@ const RESIDENT = [
   ['bound (values + indices)', 'bound: read input, write values + indices once (wasm SIMD)', false],
   ['bound (values only)', 'bound: read input, write values once (wasm SIMD)', false],
   ['argpool zero-copy', 'argpool maxPool zero-copy (wasm tensors)', true],
+  ['argpool zero-copy through a plan', 'argpool maxPoolPlan(...).run zero-copy (wasm tensors)', true],
   ['argpool values only, zero-copy', 'argpool maxPool values only, zero-copy', true],
   ['TF.js-wasm maxPool (XNNPACK, values only)', R('tfjs-wasm maxPool (XNNPACK, values only)'), false],
   ['TF.js-wasm maxPoolWithArgmax', R('tfjs-wasm maxPoolWithArgmax'), false],
@@ -118,6 +119,8 @@ for (const [w, name, limit] of [['U', 'argpool maxUnpool zero-copy (wasm tensors
 }
 const e0 = get('E', ZC), e1 = get('E', TA);
 if (e0) target('E zero-copy, µs per call', (e0 * 1000).toFixed(3), '≤ 0.3', e0 * 1000 <= 0.3);
+const ep = get('E', 'argpool maxPoolPlan(...).run zero-copy (wasm tensors)');
+if (ep) target('E zero-copy through a plan, µs per call', (ep * 1000).toFixed(3), '≤ 0.3', ep * 1000 <= 0.3);
 if (e1) target('E typed arrays, µs per call', (e1 * 1000).toFixed(3), '≤ 1', e1 * 1000 <= 1);
 for (const w of ['A', 'B', 'C', 'D']) {
   const zc = get(w, ZC), reused = get(w, REUSED), fresh = get(w, TA), platform = get(w, FRESH);
