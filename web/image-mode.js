@@ -290,23 +290,32 @@ export function createImageMode(ap) {
     const { height: H, width: W, planes } = pic;
     const n = r.oh * r.ow;
     const ones = { data: new Float32Array(3 * n).fill(1), shape: r.values.shape };
+    // Both sides write into result arrays made once, as a loop should (fresh arrays every call
+    // would time the browser's allocator, for both alike).
+    const pooledShape = r.values.shape, fullShape = [1, 3, H, W];
+    const libOut = {
+      pool: { values: { data: new Float32Array(3 * n), shape: pooledShape }, indices: { data: new Int32Array(3 * n), shape: pooledShape } },
+      unpool: { data: new Float32Array(3 * H * W), shape: fullShape },
+      backward: { data: new Float32Array(3 * H * W), shape: fullShape },
+    };
+    const refOut = { pool: { values: new Float32Array(3 * n), indices: new Int32Array(3 * n) }, unpool: new Float32Array(3 * H * W), backward: new Float32Array(3 * H * W) };
     const ops = [
       {
         name: 'maxPool (values + mask)',
-        lib: () => ap.maxPool({ data: planes, shape: [1, 3, H, W] }, r.options),
-        ref: () => referenceMaxPool(planes, 3, H, W, r.geometry, r.oh, r.ow),
+        lib: () => ap.maxPool({ data: planes, shape: fullShape }, r.options, libOut.pool),
+        ref: () => referenceMaxPool(planes, 3, H, W, r.geometry, r.oh, r.ow, refOut.pool),
         same: (a, b) => identical(a.values.data, b.values) && identical(a.indices.data, b.indices),
       },
       {
         name: 'maxUnpool',
-        lib: () => ap.maxUnpool(r.values, r.indices, r.unpool),
-        ref: () => referenceMaxUnpool(r.values.data, r.indices.data, 3, n, H, W),
+        lib: () => ap.maxUnpool(r.values, r.indices, r.unpool, libOut.unpool),
+        ref: () => referenceMaxUnpool(r.values.data, r.indices.data, 3, n, H, W, refOut.unpool),
         same: (a, b) => identical(a.data, b),
       },
       {
         name: 'maxPoolBackward',
-        lib: () => ap.maxPoolBackward(ones, r.indices, [1, 3, H, W], r.options),
-        ref: () => referenceBackward(ones.data, r.indices.data, 3, n, H, W),
+        lib: () => ap.maxPoolBackward(ones, r.indices, fullShape, r.options, libOut.backward),
+        ref: () => referenceBackward(ones.data, r.indices.data, 3, n, H, W, refOut.backward),
         same: (a, b) => identical(a.data, b),
       },
     ];

@@ -24,9 +24,11 @@ export function positionInWindow(r, c, i, j, p) {
 // max_pool2d_with_indices on the CPU, as PyTorch 1.13 computes it: the first maximum in scan
 // order wins ties, a NaN always replaces the running maximum, padding never wins.
 // The output size (oh, ow) comes from the library (ap.outputShape): shape rules live in argpool.
-export function referenceMaxPool(input, planes, height, width, p, oh, ow) {
-  const values = new input.constructor(planes * oh * ow);
-  const indices = new Int32Array(planes * oh * ow);
+// `out` ({ values, indices }, optional): arrays to write into instead of new ones (every element is
+// written), as a loop that reuses its results would.
+export function referenceMaxPool(input, planes, height, width, p, oh, ow, out = null) {
+  const values = out?.values ?? new input.constructor(planes * oh * ow);
+  const indices = out?.indices ?? new Int32Array(planes * oh * ow);
   const { kernel: k, stride: s, padding: pad, dilation: d } = p;
   let o = 0;
   for (let plane = 0; plane < planes; ++plane) {
@@ -60,8 +62,9 @@ export function referenceMaxPool(input, planes, height, width, p, oh, ow) {
 }
 
 // max_unpool2d: every value back at its flat index in a zero plane.
-export function referenceMaxUnpool(values, indices, planes, pooledSize, height, width) {
-  const out = new values.constructor(planes * height * width);
+// `target` (optional): an array to write into instead of a new one (zeroed first).
+export function referenceMaxUnpool(values, indices, planes, pooledSize, height, width, target = null) {
+  const out = target === null ? new values.constructor(planes * height * width) : target.fill(0);
   for (let plane = 0; plane < planes; ++plane) {
     const src = plane * pooledSize;
     const dst = plane * height * width;
@@ -71,8 +74,9 @@ export function referenceMaxUnpool(values, indices, planes, pooledSize, height, 
 }
 
 // max_pool2d_with_indices_backward: every gradient added at its flat index, in order.
-export function referenceBackward(grad, indices, planes, pooledSize, height, width) {
-  const out = new grad.constructor(planes * height * width);
+// `target` (optional): an array to write into instead of a new one (zeroed first).
+export function referenceBackward(grad, indices, planes, pooledSize, height, width, target = null) {
+  const out = target === null ? new grad.constructor(planes * height * width) : target.fill(0);
   for (let plane = 0; plane < planes; ++plane) {
     const src = plane * pooledSize;
     const dst = plane * height * width;
