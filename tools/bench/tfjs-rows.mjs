@@ -45,7 +45,8 @@ export async function runTfjsRows({ quick = false, log = console.log } = {}) {
     const ops = CASES.flatMap((c) => {
       const dy = tf.tidy(() => tf.onesLike(tf.maxPool(x, c.k, c.s, c.pad)));
       return [
-        { c, op: 'tf.maxPool forward + gradient', dy, run: () => tf.tidy(() => tf.grad((t) => tf.maxPool(t, c.k, c.s, c.pad))(x, dy).dataSync()) },
+        // Nothing is returned from tidy: TF.js walks a returned value for tensors, element by element.
+        { c, op: 'tf.maxPool forward + gradient', dy, run: () => tf.tidy(() => { tf.grad((t) => tf.maxPool(t, c.k, c.s, c.pad))(x, dy).dataSync(); }) },
         { c, op: 'tf.maxPoolWithArgmax', dy, run: () => tf.tidy(() => { const r = tf.maxPoolWithArgmax(x, c.k, c.s, c.pad); r.result.dataSync(); r.indexes.dataSync(); }) },
       ];
     });
