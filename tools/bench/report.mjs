@@ -1,7 +1,7 @@
 // Markdown summary of a `npm run bench` JSON file: the tables the README's performance section
 // quotes, and every target of the performance issue with the measured figure and whether it is met.
 //
-//   node tools/bench/report.mjs [out/bench.json]
+//   node tools/bench/report.mjs [out/bench.json | out/bench-browser.json]
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -63,10 +63,15 @@ function table(title, workloads, spec) {
   return lines.join('\n');
 }
 
+// A Node run (npm run bench) has `machine`; a browser run (web/bench.html, tools/bench/browser.mjs) `browser`.
 const m = json.machine;
-console.log(`Machine: ${m.cpu}, ${m.logicalCores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ` +
-  Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ') +
-  `; load average ${m.loadAverage.join(' ')} → ${m.loadAverageAfter?.join(' ')}; ${json.startedAt}${json.quick ? ' (--quick)' : ''}\n`);
+if (m) {
+  console.log(`Machine: ${m.cpu}, ${m.logicalCores} cores, ${m.memoryGiB} GiB; Node ${m.node} (V8 ${m.v8}); ` +
+    Object.entries(m.packages).map(([k, v]) => `${k} ${v}`).join(', ') +
+    `; load average ${m.loadAverage.join(' ')} → ${m.loadAverageAfter?.join(' ')}; ${json.startedAt}${json.quick ? ' (--quick)' : ''}\n`);
+} else {
+  console.log(`Browser: ${json.browser.userAgent}; hardwareConcurrency ${json.browser.hardwareConcurrency}; ${json.startedAt}${json.quick ? ' (quick)' : ''}\n`);
+}
 console.log('Median ms per call (× the bound of the same regime):\n');
 console.log(table('in cache, resident tensors', POOL, RESIDENT));
 console.log();
@@ -128,7 +133,7 @@ for (const w of ['A', 'B', 'C', 'D']) {
   if (zc && reused && fresh && platform) {
     target(`${w} fresh results: − (reused + platform's new + set())`, `${(fresh - reused - platform).toFixed(4)} ms`, '≤ 0', fresh - reused - platform <= 0);
   }
-  if (fresh) target(`${w} typed arrays (Node) vs 0.1's ${TYPED_0_1[w]} ms`, `${fresh.toFixed(3)} ms`, `≤ ${TYPED_0_1[w]}`, fresh <= TYPED_0_1[w]);
+  if (fresh && m) target(`${w} typed arrays (Node) vs 0.1's ${TYPED_0_1[w]} ms`, `${fresh.toFixed(3)} ms`, `≤ ${TYPED_0_1[w]}`, fresh <= TYPED_0_1[w]);
 }
 console.log('\n| target | measured | goal | met |\n|---|---|---|---|');
 for (const t of targets) console.log(`| ${t.what} | ${t.value} | ${t.limit} | ${t.met ? 'yes' : 'no'} |`);
