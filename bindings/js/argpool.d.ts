@@ -264,7 +264,10 @@ export interface Argpool {
   /** Rewrites indices from one convention to another, exactly (every index is validated). */
   convertIndices(indices: TensorLike<IndexArray>, options: ConvertIndicesOptions): Tensor<IndexArray>;
 
-  /** A zero-filled tensor in wasm memory (or filled from `source`). Dispose it when done. */
+  /**
+   * A zero-filled tensor in wasm memory (or filled from `source`: a typed array of a compatible
+   * kind, or an array-like of numbers — BigInts for 'int64'). Dispose it when done.
+   */
   tensor<D extends TensorDType = 'float32'>(shape: number[], dtype?: D, source?: ArrayLike<number | bigint>): WasmTensor<TensorArrays[D]>;
 
   /** Memory and tensor counters of this instance. */
