@@ -83,6 +83,28 @@ test('f32_3x3s2p1_wasmsimd equals scalar for every width 1..17 and height 1..9, 
   }
 });
 
+// Mostly -inf, no NaN and no +inf: the fast paths (not the exact ones) meet windows that are all
+// -inf, where a padding tap (also -inf) must not win: the index is the first in-bounds tap.
+test('SIMD kernels equal scalar on windows of -inf only (fast paths), every width 1..17', () => {
+  const random = rng(7);
+  const cases = [
+    ['f32_3x3s2p1_wasmsimd', { kernelSize: 3, stride: 2, padding: 1 }],
+    ['f32_k2s2_wasmsimd', { kernelSize: 2, stride: 2 }],
+    ['f32_generic_wasmsimd', { kernelSize: 3, stride: 2, padding: 1 }],
+  ];
+  for (let w = 1; w <= 17; ++w) {
+    for (const h of [1, 2, 3, 6, 9]) {
+      const shape = [1, 3, h, w];
+      const data = new Float32Array(3 * h * w).map(() => (random() < 0.75 ? -Infinity : randInt(random, -2, 2)));
+      data.fill(-Infinity, 0, h * w); // one plane of -inf only
+      for (const [kernel, options] of cases) {
+        if (kernel === 'f32_k2s2_wasmsimd' && (w < 2 || h < 2)) continue;
+        for (const ceilMode of [false, true]) compare(kernel, { data, shape }, { ...options, ceilMode }, `[${shape}] ${kernel} -inf`);
+      }
+    }
+  }
+});
+
 test(`f32_generic_wasmsimd equals scalar on ${3000 * SCALE} random 1D/2D/3D parameter sets`, () => {
   const random = rng(3);
   let cases = 0;
@@ -128,11 +150,27 @@ test('SIMD kernels equal scalar on larger planes (many vector groups per row)', 
     compare('f32_k2s2_wasmsimd', x, optionSets[0], `[${shape}]`);
     compare('f32_3x3s2p1_wasmsimd', x, optionSets[1], `[${shape}]`);
   }
-  // Rows wider than the 3x3s2p1 kernel's reuse buffer (256 groups of 4) recompute shared rows.
+  // Rows wider than the 3x3s2p1 kernel's chunk of columns (128 groups of 4 outputs): several
+  // chunks per row, with and without an overlapping last group.
   for (const shape of [[1, 2, 7, 2100], [1, 1, 6, 2056]]) {
     const x = input(random, shape);
     compare('f32_3x3s2p1_wasmsimd', x, optionSets[1], `[${shape}]`);
     compare('f32_3x3s2p1_wasmsimd', x, { ...optionSets[1], ceilMode: true }, `[${shape}] ceil`);
+  }
+  // 3D input with a depth kernel of 1: the 3x3s2p1 kernel slice by slice.
+  for (const shape of [[1, 2, 3, 9, 20], [2, 1, 4, 8, 17]]) {
+    const x = input(random, shape);
+    for (const ceilMode of [false, true]) {
+      const options = { kernelSize: [1, 3, 3], stride: [1, 2, 2], padding: [0, 1, 1], ceilMode };
+      compare('f32_3x3s2p1_wasmsimd', x, options, `[${shape}] ${JSON.stringify(options)}`);
+    }
+  }
+  // Rows of 5-8 outputs (the k2s2 kernel's two-group rows) in 3D and in many planes.
+  for (const shape of [[1, 3, 4, 7, 14], [2, 2, 5, 9, 16], [1, 64, 14, 14], [1, 5, 15, 11]]) {
+    const x = input(random, shape);
+    for (const ceilMode of [false, true]) {
+      compare('f32_k2s2_wasmsimd', x, { kernelSize: 2, stride: 2, ceilMode }, `[${shape}] ceil=${ceilMode}`);
+    }
   }
   for (const shape of [[2, 3, 1001], [1, 4, 9, 20, 37], [2, 2, 8, 16, 16]]) {
     const x = input(random, shape);
@@ -149,6 +187,21 @@ test('the NaN-free fast path and the exact path meet plane by plane: one NaN red
     const plane = count / (shape[0] * shape[1]);
     for (let p = 1; p < shape[0] * shape[1]; p += 2) x.data[p * plane + randInt(random, 0, plane - 1)] = NaN;
     compare('f32_k2s2_wasmsimd', x, { kernelSize: 2, stride: 2 }, `[${shape}] NaN in every other plane`);
+  }
+  // The same for the 3x3s2p1 kernel (its slices, column chunks and carried rows) and for the
+  // k2s2 kernel's two-group rows.
+  for (const [shape, kernel, options] of [
+    [[1, 6, 9, 40], 'f32_3x3s2p1_wasmsimd', { kernelSize: 3, stride: 2, padding: 1 }],
+    [[1, 3, 5, 1100], 'f32_3x3s2p1_wasmsimd', { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }],
+    [[1, 2, 3, 8, 17], 'f32_3x3s2p1_wasmsimd', { kernelSize: [1, 3, 3], stride: [1, 2, 2], padding: [0, 1, 1] }],
+    [[1, 8, 14, 14], 'f32_k2s2_wasmsimd', { kernelSize: 2, stride: 2 }],
+    [[1, 4, 3, 6, 12], 'f32_k2s2_wasmsimd', { kernelSize: 2, stride: 2 }],
+  ]) {
+    const count = shape.reduce((a, b) => a * b, 1);
+    const x = { data: specialValues(random, Float32Array, count, { nan: false, infinity: false }), shape };
+    const plane = count / (shape[0] * shape[1]);
+    for (let p = 1; p < shape[0] * shape[1]; p += 2) x.data[p * plane + randInt(random, 0, plane - 1)] = NaN;
+    compare(kernel, x, options, `[${shape}] ${JSON.stringify(options)} NaN in every other plane`);
   }
 });
 

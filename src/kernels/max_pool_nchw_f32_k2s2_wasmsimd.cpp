@@ -35,15 +35,16 @@ inline Taps load_taps(const float* p) {
   return {wasm_i32x4_shuffle(a, b, 0, 2, 4, 6), wasm_i32x4_shuffle(a, b, 1, 3, 5, 7)};
 }
 
-// Max of one window row and the *negated* offset of its winner (0 or -1: -mask is the column).
+// Max of one window row, the *negated* offset of its winner (0 or -1: -mask is the column) and
+// the sum of its taps (NaN if any tap is: see nan_seen in wasmsimd_argmax.h).
 struct Partial {
-  v128_t max, neg_offset;
+  v128_t max, neg_offset, sum;
 };
 template <bool kWithIndices>
-inline Partial row_max(const float* p, v128_t* nan_sum) {
+inline Partial row_max(const float* p) {
   const Taps t = load_taps(p);
-  *nan_sum = wasm_f32x4_add(*nan_sum, wasm_f32x4_add(t.left, t.right));
   Partial r;
+  r.sum = wasm_f32x4_add(t.left, t.right);
   r.max = wasm_f32x4_pmax(t.left, t.right);
   if (kWithIndices) r.neg_offset = wasm_f32x4_lt(t.left, t.right);
   return r;
@@ -54,8 +55,9 @@ template <bool kWithIndices>
 inline Partial merge(Partial a, Partial b, v128_t distance) {
   Partial r;
   r.max = wasm_f32x4_pmax(a.max, b.max);
+  r.sum = wasm_f32x4_add(a.sum, b.sum);
   if (kWithIndices) {
-    const v128_t b_wins = wasm_f32x4_lt(a.max, b.max);
+    const v128_t b_wins = opaque_mask(wasm_f32x4_lt(a.max, b.max));
     // b's taps all come after a's: its (negated) offsets are smaller, so a min selects it.
     r.neg_offset = wasm_i32x4_min(a.neg_offset, wasm_v128_and(wasm_i32x4_sub(b.neg_offset, distance), b_wins));
   }
@@ -63,13 +65,12 @@ inline Partial merge(Partial a, Partial b, v128_t distance) {
 }
 
 template <bool kWithIndices, bool kTwoRows, bool kTwoSlices>
-inline Partial window_max(const float* p, TapLayout layout, v128_t row_distance, v128_t slice_distance,
-                          v128_t* nan_sum) {
-  Partial r = row_max<kWithIndices>(p, nan_sum);
-  if (kTwoRows) r = merge<kWithIndices>(r, row_max<kWithIndices>(p + layout.row, nan_sum), row_distance);
+inline Partial window_max(const float* p, TapLayout layout, v128_t row_distance, v128_t slice_distance) {
+  Partial r = row_max<kWithIndices>(p);
+  if (kTwoRows) r = merge<kWithIndices>(r, row_max<kWithIndices>(p + layout.row), row_distance);
   if (kTwoSlices) {
-    Partial s = row_max<kWithIndices>(p + layout.slice, nan_sum);
-    if (kTwoRows) s = merge<kWithIndices>(s, row_max<kWithIndices>(p + layout.slice + layout.row, nan_sum), row_distance);
+    Partial s = row_max<kWithIndices>(p + layout.slice);
+    if (kTwoRows) s = merge<kWithIndices>(s, row_max<kWithIndices>(p + layout.slice + layout.row), row_distance);
     r = merge<kWithIndices>(r, s, slice_distance);
   }
   return r;
@@ -124,7 +125,7 @@ inline void window_scalar(const float* x, int32_t first, TapLayout layout, float
 // leaving up to 3 windows to the scalar path.
 template <bool kWithIndices, bool kExact, bool kTwoRows, bool kTwoSlices>
 inline void pool_row(const float* x, int32_t row, int64_t full_end, TapLayout layout, float* y, int32_t* yi,
-                     v128_t* nan_sum) {
+                     v128_t* nan_seen) {
   const v128_t row_distance = wasm_i32x4_splat(layout.row), slice_distance = wasm_i32x4_splat(layout.slice);
   // First tap of each lane's window, advanced by 8 per group rather than rebuilt from a splat.
   const v128_t row_origin = wasm_i32x4_add(wasm_i32x4_splat(row), wasm_i32x4_make(0, 2, 4, 6));
@@ -136,7 +137,8 @@ inline void pool_row(const float* x, int32_t row, int64_t full_end, TapLayout la
       wasm_v128_store(&y[o], best);
       if (kWithIndices) wasm_v128_store(&yi[o], best_index);
     } else {
-      const Partial w = window_max<kWithIndices, kTwoRows, kTwoSlices>(p, layout, row_distance, slice_distance, nan_sum);
+      const Partial w = window_max<kWithIndices, kTwoRows, kTwoSlices>(p, layout, row_distance, slice_distance);
+      *nan_seen = add_nan_check(*nan_seen, w.sum);
       wasm_v128_store(&y[o], w.max);
       if (kWithIndices) wasm_v128_store(&yi[o], wasm_i32x4_sub(origin, w.neg_offset));
     }
@@ -151,6 +153,34 @@ inline void pool_row(const float* x, int32_t row, int64_t full_end, TapLayout la
   }
 }
 
+// Outputs [0, full_end) of `rows` consecutive output rows whose windows lie inside the input, for
+// rows of 5 to 8 outputs (VGG's 14-wide planes give 7): two groups per row, the second ending at
+// full_end (overlapping the first when full_end < 8), in straight-line code. In such rows the
+// per-row setup of pool_row cost about as much as the windows themselves.
+template <bool kWithIndices, bool kTwoRows, bool kTwoSlices>
+inline void pool_rows_two_groups(const float* x, int32_t first_row, int64_t rows, int32_t row_step, int64_t full_end,
+                                 TapLayout layout, float* y, int32_t* yi, int64_t out_w, v128_t* nan_seen) {
+  const v128_t row_distance = wasm_i32x4_splat(layout.row), slice_distance = wasm_i32x4_splat(layout.slice);
+  const int64_t second = full_end - 4;
+  v128_t origin0 = wasm_i32x4_add(wasm_i32x4_splat(first_row), wasm_i32x4_make(0, 2, 4, 6));
+  v128_t origin1 = wasm_i32x4_add(origin0, wasm_i32x4_splat(static_cast<int32_t>(2 * second)));
+  const v128_t step = wasm_i32x4_splat(row_step);
+  const float* p = x + first_row;
+  for (int64_t r = 0, o = 0; r < rows; ++r, p += row_step, o += out_w) {
+    const Partial a = window_max<kWithIndices, kTwoRows, kTwoSlices>(p, layout, row_distance, slice_distance);
+    const Partial b = window_max<kWithIndices, kTwoRows, kTwoSlices>(p + 2 * second, layout, row_distance, slice_distance);
+    *nan_seen = add_nan_check(*nan_seen, wasm_f32x4_add(a.sum, b.sum));
+    wasm_v128_store(&y[o], a.max);
+    wasm_v128_store(&y[o + second], b.max);
+    if (kWithIndices) {
+      wasm_v128_store(&yi[o], wasm_i32x4_sub(origin0, a.neg_offset));
+      wasm_v128_store(&yi[o + second], wasm_i32x4_sub(origin1, b.neg_offset));
+      origin0 = wasm_i32x4_add(origin0, step);
+      origin1 = wasm_i32x4_add(origin1, step);
+    }
+  }
+}
+
 template <bool kWithIndices, bool kTwoRows, bool kTwoSlices>
 void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
   const int64_t in_d = g.in[0], in_h = g.in[1], in_w = g.in[2];
@@ -161,7 +191,7 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
   // Outputs [0, full_end) of a row have both columns inside it (a ceil-mode last column may not);
   // rows and slices whose window is cut by the input's end go to the scalar window.
   const int64_t full_end = std::min<int64_t>(out_w, in_w / 2);
-  const bool simd_rows = full_end >= 4;
+  const bool simd_rows = full_end >= 4, narrow_rows = full_end > 4 && full_end <= 8;
   int32_t unused_index;
 
   for (size_t p = 0; p < g.planes; ++p) {
@@ -172,14 +202,29 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
     // (ceil mode may cut the last ones), and its first input tap.
     auto inside = [&](int64_t od, int64_t oh) { return od * kd + kd <= in_d && oh * kh + kh <= in_h; };
     auto row_start = [&](int64_t od, int64_t oh) { return static_cast<int32_t>((od * kd * in_h + oh * kh) * in_w); };
-    v128_t nan_sum = wasm_f32x4_splat(0);
+    v128_t nan_seen = wasm_i32x4_splat(0);
     for (int64_t od = 0; od < out_d; ++od) {
-      for (int64_t oh = 0; oh < out_h; ++oh) {
+      int64_t oh = 0;
+      if (narrow_rows && od * kd + kd <= in_d) {
+        // The rows whose windows lie inside the input, then their columns past full_end.
+        const int64_t rows = std::min<int64_t>(out_h, in_h / kh);
+        float* y = y_plane + od * out_h * out_w;
+        int32_t* yi = kWithIndices ? yi_plane + od * out_h * out_w : nullptr;
+        pool_rows_two_groups<kWithIndices, kTwoRows, kTwoSlices>(x, row_start(od, 0), rows,
+                                                                 static_cast<int32_t>(kh * in_w), full_end, layout, y,
+                                                                 yi, out_w, &nan_seen);
+        for (; oh < rows; ++oh) {
+          for (int64_t ow = full_end; ow < out_w; ++ow) {
+            max_pool_window(g, x, od, oh, ow, &y[oh * out_w + ow], kWithIndices ? &yi[oh * out_w + ow] : &unused_index);
+          }
+        }
+      }
+      for (; oh < out_h; ++oh) {
         float* y = y_plane + (od * out_h + oh) * out_w;
         int32_t* yi = kWithIndices ? yi_plane + (od * out_h + oh) * out_w : nullptr;
         int64_t ow = 0;
         if (simd_rows && inside(od, oh)) {
-          pool_row<kWithIndices, false, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
+          pool_row<kWithIndices, false, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_seen);
           ow = full_end;
         } else if (inside(od, oh)) {
           for (; ow < full_end; ++ow) {
@@ -190,26 +235,31 @@ void pool_k2s2(const PoolGeometry& g, const float* input, float* values, int32_t
         for (; ow < out_w; ++ow) max_pool_window(g, x, od, oh, ow, &y[ow], kWithIndices ? &yi[ow] : &unused_index);
       }
     }
-    if (!maybe_nan(nan_sum)) continue;
+    if (!any_nan(nan_seen)) continue;
     // Rare: redo the plane's vector rows with the NaN rule (the scalar edges are exact already).
     for (int64_t od = 0; od < out_d; ++od) {
       for (int64_t oh = 0; oh < out_h; ++oh) {
         if (!simd_rows || !inside(od, oh)) continue;
         float* y = y_plane + (od * out_h + oh) * out_w;
         int32_t* yi = kWithIndices ? yi_plane + (od * out_h + oh) * out_w : nullptr;
-        pool_row<kWithIndices, true, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_sum);
+        pool_row<kWithIndices, true, kTwoRows, kTwoSlices>(x, row_start(od, oh), full_end, layout, y, yi, &nan_seen);
       }
     }
   }
 }
 
+using K2s2Variant = void (*)(const PoolGeometry&, const float*, float*, int32_t*);
+
+// Called through a table, so that each variant stays its own wasm function: binaryen inlines a
+// function called directly from one place, and with all eight in one body V8's register
+// allocator spilled the hot loops' constants (it allocates per function).
 template <bool kWithIndices>
 void dispatch(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
-  const bool two_rows = g.kernel[1] == 2, two_slices = g.kernel[0] == 2;
-  if (two_slices && two_rows) return pool_k2s2<kWithIndices, true, true>(g, input, values, indices);
-  if (two_slices) return pool_k2s2<kWithIndices, false, true>(g, input, values, indices);
-  if (two_rows) return pool_k2s2<kWithIndices, true, false>(g, input, values, indices);
-  pool_k2s2<kWithIndices, false, false>(g, input, values, indices);
+  static constexpr K2s2Variant kVariants[4] = {
+      pool_k2s2<kWithIndices, false, false>, pool_k2s2<kWithIndices, true, false>,
+      pool_k2s2<kWithIndices, false, true>, pool_k2s2<kWithIndices, true, true>};
+  const size_t two_rows = g.kernel[1] == 2, two_slices = g.kernel[0] == 2;
+  kVariants[two_slices * 2 + two_rows](g, input, values, indices);
 }
 
 }  // namespace
