@@ -143,8 +143,10 @@ inline void output_group(const RowJob& job, int64_t o, v128_t origin, v128_t* pr
   Partial w, last;
   if (kCarryIn) {
     // The window's second row, one row after the carried first.
+    // (The carried row was checked for NaN when it was computed: its sum is not added again.)
     last = row_partial<kWithIndices>(r, &prev_right[0]);
     w = merge<kWithIndices>(Partial{slot->max, slot->neg_offset, last.sum}, last, row);
+    w.sum = last.sum;
     if (kNewRows == 2) {
       last = row_partial<kWithIndices>(r + job.in_w, &prev_right[1]);
       w = merge<kWithIndices>(w, last, wasm_i32x4_add(row, row));
