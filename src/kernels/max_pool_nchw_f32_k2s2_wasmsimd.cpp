@@ -166,8 +166,6 @@ inline void pool_rows_two_groups(const float* x, int32_t first_row, int64_t rows
   v128_t origin1 = wasm_i32x4_add(origin0, wasm_i32x4_splat(static_cast<int32_t>(2 * second)));
   const v128_t step = wasm_i32x4_splat(row_step);
   const float* p = x + first_row;
-  // Unrolled, the loop needs more than V8's 16 vector registers and spills.
-#pragma clang loop unroll(disable)
   for (int64_t r = 0, o = 0; r < rows; ++r, p += row_step, o += out_w) {
     const Partial a = window_max<kWithIndices, kTwoRows, kTwoSlices>(p, layout, row_distance, slice_distance);
     const Partial b = window_max<kWithIndices, kTwoRows, kTwoSlices>(p + 2 * second, layout, row_distance, slice_distance);
