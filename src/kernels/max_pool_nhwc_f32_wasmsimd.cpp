@@ -60,21 +60,22 @@ void pool_outputs_exact(const PoolGeometry& g, const float* x, float* y, int32_t
 // (ties keep the earlier tap, as the scalar rule does); see max_pool_nchw_f32_k2s2_wasmsimd.cpp.
 struct Partial {
   v128_t max, neg_offset;  // neg_offset: minus the winner's offset from the window's first tap
+  v128_t sum;              // of the taps (see add_nan_check)
 };
 
 template <bool kWithIndices>
-inline Partial pair_max(const float* p, size_t channels, v128_t* nan_sum) {
+inline Partial pair_max(const float* p, size_t channels) {
   const v128_t left = wasm_v128_load(p), right = wasm_v128_load(p + channels);
-  *nan_sum = wasm_f32x4_add(*nan_sum, wasm_f32x4_add(left, right));
-  return {wasm_f32x4_pmax(left, right), kWithIndices ? wasm_f32x4_lt(left, right) : left};
+  return {wasm_f32x4_pmax(left, right), kWithIndices ? wasm_f32x4_lt(left, right) : left, wasm_f32x4_add(left, right)};
 }
 
 template <bool kWithIndices>
 inline Partial merge(Partial a, Partial b, v128_t distance) {
-  Partial r{wasm_f32x4_pmax(a.max, b.max), a.neg_offset};
+  Partial r{wasm_f32x4_pmax(a.max, b.max), a.neg_offset, wasm_f32x4_add(a.sum, b.sum)};
   if (kWithIndices) {
     // b's taps all come after a's: its (negated) offsets are smaller, so a min selects it.
-    r.neg_offset = wasm_i32x4_min(a.neg_offset, wasm_v128_and(wasm_i32x4_sub(b.neg_offset, distance), wasm_f32x4_lt(a.max, b.max)));
+    const v128_t b_wins = opaque_mask(wasm_f32x4_lt(a.max, b.max));
+    r.neg_offset = wasm_i32x4_min(a.neg_offset, wasm_v128_and(wasm_i32x4_sub(b.neg_offset, distance), b_wins));
   }
   return r;
 }
@@ -104,20 +105,21 @@ void pool_nhwc_k2s2(const PoolGeometry& g, const float* input, float* values, in
             const float* p = x + static_cast<size_t>(first) * channels;
             const size_t o = static_cast<size_t>((od * g.out[1] + oh) * g.out[2] + ow) * channels;
             for (size_t c = 0; c < vector_channels; c += 4) {
-              Partial w = pair_max<kWithIndices>(p + c, channels, &nan_sum);
-              if (kTwoRows) w = merge<kWithIndices>(w, pair_max<kWithIndices>(p + c + row_step, channels, &nan_sum), row_distance);
+              Partial w = pair_max<kWithIndices>(p + c, channels);
+              if (kTwoRows) w = merge<kWithIndices>(w, pair_max<kWithIndices>(p + c + row_step, channels), row_distance);
               if (kTwoSlices) {
-                Partial s = pair_max<kWithIndices>(p + c + slice_step, channels, &nan_sum);
+                Partial s = pair_max<kWithIndices>(p + c + slice_step, channels);
                 if (kTwoRows) {
-                  s = merge<kWithIndices>(s, pair_max<kWithIndices>(p + c + slice_step + row_step, channels, &nan_sum), row_distance);
+                  s = merge<kWithIndices>(s, pair_max<kWithIndices>(p + c + slice_step + row_step, channels), row_distance);
                 }
                 w = merge<kWithIndices>(w, s, slice_distance);
               }
+              nan_sum = add_nan_check(nan_sum, w.sum);
               wasm_v128_store(y + o + c, w.max);
               if (kWithIndices) wasm_v128_store(yi + o + c, wasm_i32x4_sub(origin, w.neg_offset));
             }
           }
-          if (maybe_nan(nan_sum)) {
+          if (any_nan(nan_sum)) {
             pool_outputs_exact<kWithIndices>(g, x, y, yi, od, oh, 0, fast_end, 0);  // rare: the NaN rule
           } else if (vector_channels < channels) {
             pool_outputs_exact<kWithIndices>(g, x, y, yi, od, oh, 0, fast_end, vector_channels);

@@ -23,19 +23,15 @@ inline void argmax_step_ordered(v128_t v, v128_t v_index, v128_t* best, v128_t* 
   *best_index = wasm_v128_bitselect(v_index, *best_index, take);
 }
 
-// NaN detector for the ordered path: NaN propagates through addition, so a sum of a group's taps
-// is NaN when any tap is (and, harmlessly, when +inf meets -inf: the exact path then runs). Each
-// group adds its `sum != sum` mask (-1 per NaN lane) to an integer count rather than its sum to a
-// running float total: across a plane's loop that chains a 1-cycle integer add per group instead
-// of float adds (3-4 cycles each), which capped the k2s2 kernel at the adds' latency. (An OR of
-// the masks would do too, but LLVM turns it into a 3-instruction select.) A plane has < 2^31
-// groups, so the count cannot wrap to 0.
-inline v128_t add_nan_check(v128_t nan_seen, v128_t group_sum) {
-  return wasm_i32x4_add(nan_seen, wasm_f32x4_ne(group_sum, group_sum));
-}
-inline bool any_nan(v128_t nan_seen) { return wasm_v128_any_true(nan_seen); }
-// The same test on a running sum (kernels that accumulate one).
-inline bool maybe_nan(v128_t sum) { return wasm_v128_any_true(wasm_f32x4_ne(sum, sum)); }
+// NaN detector for the ordered path: NaN propagates through addition, so a running sum of every
+// group's taps is NaN when any tap was. The sum can also turn NaN without one: +inf meeting -inf
+// (both infinities in a plane, or sums of huge values overflowing both ways); the plane then takes
+// the exact path, with the same results. One f32x4.add per group: a `sum != sum` test per group
+// costs another comparison on the two pipes that already run every max and comparison (25% of
+// the k2s2 kernel's time, measured), and a chain of more than one add per group made the loop
+// wait on their latency.
+inline v128_t add_nan_check(v128_t nan_sum, v128_t group_sum) { return wasm_f32x4_add(nan_sum, group_sum); }
+inline bool any_nan(v128_t nan_sum) { return wasm_v128_any_true(wasm_f32x4_ne(nan_sum, nan_sum)); }
 
 // A comparison mask LLVM may not reason about. Given `x & (a < b)` it knows the mask is all ones or
 // all zeros per lane and rewrites the AND as a select, which wasm expresses as v128.bitselect and
