@@ -48,7 +48,7 @@ export const ObjectGetOwnPropertyDescriptor = Object.getOwnPropertyDescriptor;
 export const ObjectGetPrototypeOf = Object.getPrototypeOf;
 export const ObjectHasOwn = Object.hasOwn ?? ((object, key) => Object.prototype.hasOwnProperty.call(object, key));
 export const ObjectKeys = Object.keys;
-export const ReflectOwnKeys = Reflect.ownKeys;
+export const ObjectGetOwnPropertyNames = Object.getOwnPropertyNames;
 
 // Collections whose methods are their own copies of the intrinsics (Node.js core's makeSafe): a
 // replaced Map.prototype.get or WeakMap.prototype.set changes nothing inside argpool.
