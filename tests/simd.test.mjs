@@ -195,6 +195,9 @@ test('the NaN-free fast path and the exact path meet plane by plane: one NaN red
     [[1, 3, 5, 1100], 'f32_3x3s2p1_wasmsimd', { kernelSize: 3, stride: 2, padding: 1, ceilMode: true }],
     [[1, 2, 3, 8, 17], 'f32_3x3s2p1_wasmsimd', { kernelSize: [1, 3, 3], stride: [1, 2, 2], padding: [0, 1, 1] }],
     [[1, 8, 14, 14], 'f32_k2s2_wasmsimd', { kernelSize: 2, stride: 2 }],
+    // More planes than the k2s2 kernel's block of 14x14 planes (32) checked for NaN at once.
+    [[2, 45, 14, 14], 'f32_k2s2_wasmsimd', { kernelSize: 2, stride: 2 }],
+    [[1, 70, 3, 12], 'f32_k2s2_wasmsimd', { kernelSize: [1, 2], stride: [1, 2] }],
     [[1, 4, 3, 6, 12], 'f32_k2s2_wasmsimd', { kernelSize: 2, stride: 2 }],
   ]) {
     const count = shape.reduce((a, b) => a * b, 1);
