@@ -215,6 +215,44 @@ test('a specialised kernel refuses parameters it was not written for', () => {
   assert.throws(() => maxPoolWith(x64, { kernelSize: 2 }, 'f32_generic_wasmsimd'), { code: 'ARGPOOL_UNSUPPORTED' });
 });
 
+test(`f32_nhwc_wasmsimd equals scalar on ${600 * SCALE} random windows (any kernel, stride, padding, dilation), channels 1..37`, () => {
+  const random = rng(8);
+  let cases = 0;
+  while (cases < 600 * SCALE) {
+    const rank = randInt(random, 1, 3);
+    const spatial = Array.from({ length: rank }, () => randInt(random, 1, rank === 3 ? 6 : 11));
+    const kernelSize = spatial.map(() => randInt(random, 1, 4));
+    const options = {
+      kernelSize,
+      stride: spatial.map(() => randInt(random, 1, 3)),
+      padding: kernelSize.map((k) => randInt(random, 0, Math.floor(k / 2))),
+      dilation: spatial.map(() => randInt(random, 1, 2)),
+      ceilMode: random() < 0.5,
+      layout: 'NHWC',
+    };
+    try {
+      ap.outputShape([1, ...spatial, 1], options);
+    } catch {
+      continue;
+    }
+    // Channels around the kernel's steps: 16 at a time, then 4, then the rest in scalar code.
+    const x = input(random, [randInt(random, 1, 2), ...spatial, randInt(random, 1, 37)]);
+    const label = `[${x.shape}] ${JSON.stringify(options)}`;
+    compare('f32_nhwc_wasmsimd', x, options, label);
+    if (cases % 4 === 0) {
+      const valuesOnly = maxPoolWith(x, { ...options, returnIndices: false }, 'f32_nhwc_wasmsimd').values.data;
+      assert.equal(firstBitDifference(valuesOnly, maxPoolWith(x, options, 'scalar').values.data), null, label);
+    }
+    ++cases;
+  }
+  // Windows of -inf only on the fast path (no NaN, no +inf): the index is the first in-bounds tap.
+  for (const channels of [4, 16, 20]) {
+    const shape = [1, 5, 7, channels];
+    const data = new Float32Array(5 * 7 * channels).map(() => (random() < 0.8 ? -Infinity : randInt(random, -2, 2)));
+    compare('f32_nhwc_wasmsimd', { data, shape }, { kernelSize: 3, stride: 2, padding: 1, layout: 'NHWC' }, `[${shape}] -inf`);
+  }
+});
+
 test('f32_nhwc_wasmsimd k2s2 fast path equals scalar: channels 1..17, 1D/2D/3D and mixed windows, floor and ceil mode', () => {
   const random = rng(7);
   const windows = [

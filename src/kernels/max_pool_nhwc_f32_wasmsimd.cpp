@@ -131,6 +131,74 @@ void pool_nhwc_k2s2(const PoolGeometry& g, const float* input, float* values, in
   }
 }
 
+// Any window, NaN-free fast path, outputs [0, out[2]) of output row (od, oh), whole vectors of
+// channels: the taps in scan order through f32x4.pmax (ties keep the earlier tap). A tap is taken
+// where it is strictly greater; its flat index exceeds every earlier tap's, so the index is
+// max(index, tap & taken) instead of a select. Returns the sum of every tap (NaN if any was).
+template <bool kWithIndices, int kVectors>
+inline v128_t window_ordered(const float* x, size_t channels, size_t c, int64_t d0, int64_t d_end, int64_t h0,
+                             int64_t h_end, int64_t w0, int64_t w_end, const PoolGeometry& g, float* y, int32_t* yi) {
+  v128_t best[kVectors], index[kVectors], sum[kVectors];
+  bool first = true;
+  for (int64_t d = d0; d < d_end; d += g.dilation[0]) {
+    for (int64_t h = h0; h < h_end; h += g.dilation[1]) {
+      const int64_t row = (d * g.in[1] + h) * g.in[2];
+      for (int64_t w = w0; w < w_end; w += g.dilation[2]) {
+        const int32_t tap = static_cast<int32_t>(row + w);
+        const float* p = x + static_cast<size_t>(tap) * channels + c;
+        const v128_t tap_index = wasm_i32x4_splat(tap);
+        for (int v = 0; v < kVectors; ++v) {
+          const v128_t value = wasm_v128_load(p + 4 * v);
+          if (first) {
+            best[v] = sum[v] = value;
+            index[v] = tap_index;
+            continue;
+          }
+          if (kWithIndices) {
+            const v128_t taken = opaque_mask(wasm_f32x4_lt(best[v], value));
+            index[v] = wasm_i32x4_max(index[v], wasm_v128_and(tap_index, taken));
+          }
+          best[v] = wasm_f32x4_pmax(best[v], value);
+          sum[v] = wasm_f32x4_add(sum[v], value);
+        }
+        first = false;
+      }
+    }
+  }
+  v128_t total = sum[0];
+  for (int v = 0; v < kVectors; ++v) {
+    wasm_v128_store(y + 4 * v, best[v]);
+    if (kWithIndices) wasm_v128_store(yi + 4 * v, index[v]);
+    if (v > 0) total = wasm_f32x4_add(total, sum[v]);
+  }
+  return total;
+}
+
+template <bool kWithIndices>
+v128_t pool_row_ordered(const PoolGeometry& g, const float* x, float* y, int32_t* yi, int64_t od, int64_t oh) {
+  const size_t channels = g.channels, vector_channels = channels & ~size_t{3};
+  const int64_t ds = od * g.stride[0] - g.pad[0], hs = oh * g.stride[1] - g.pad[1];
+  const int64_t d0 = first_tap(ds, g.dilation[0]), d_end = std::min(ds + (g.kernel[0] - 1) * g.dilation[0] + 1, g.in[0]);
+  const int64_t h0 = first_tap(hs, g.dilation[1]), h_end = std::min(hs + (g.kernel[1] - 1) * g.dilation[1] + 1, g.in[1]);
+  v128_t nan_sum = wasm_i32x4_splat(0);
+  for (int64_t ow = 0; ow < g.out[2]; ++ow) {
+    const int64_t ws = ow * g.stride[2] - g.pad[2];
+    const int64_t w0 = first_tap(ws, g.dilation[2]), w_end = std::min(ws + (g.kernel[2] - 1) * g.dilation[2] + 1, g.in[2]);
+    const size_t o = static_cast<size_t>((od * g.out[1] + oh) * g.out[2] + ow) * channels;
+    size_t c = 0;
+    // 4 vectors (16 channels) at a time: four independent chains hide the latency of each step.
+    for (; c + 16 <= vector_channels; c += 16) {
+      nan_sum = add_nan_check(nan_sum, window_ordered<kWithIndices, 4>(x, channels, c, d0, d_end, h0, h_end, w0, w_end, g,
+                                                                       y + o + c, kWithIndices ? yi + o + c : nullptr));
+    }
+    for (; c < vector_channels; c += 4) {
+      nan_sum = add_nan_check(nan_sum, window_ordered<kWithIndices, 1>(x, channels, c, d0, d_end, h0, h_end, w0, w_end, g,
+                                                                       y + o + c, kWithIndices ? yi + o + c : nullptr));
+    }
+  }
+  return nan_sum;
+}
+
 template <bool kWithIndices>
 void pool_nhwc(const PoolGeometry& g, const float* input, float* values, int32_t* indices) {
   if (is_k2s2_window(g)) {
@@ -146,7 +214,16 @@ void pool_nhwc(const PoolGeometry& g, const float* input, float* values, int32_t
     float* y = values + n * out_plane * channels;
     int32_t* yi = kWithIndices ? indices + n * out_plane * channels : nullptr;
     for (int64_t od = 0; od < g.out[0]; ++od) {
-      for (int64_t oh = 0; oh < g.out[1]; ++oh) pool_outputs_exact<kWithIndices>(g, x, y, yi, od, oh, 0, g.out[2], 0);
+      for (int64_t oh = 0; oh < g.out[1]; ++oh) {
+        // Vectors of channels on the fast path unless the row holds a NaN; the channels past the
+        // last whole vector in scalar code.
+        const bool vectors = channels >= 4;
+        if (vectors && !any_nan(pool_row_ordered<kWithIndices>(g, x, y, yi, od, oh))) {
+          if (channels % 4 != 0) pool_outputs_exact<kWithIndices>(g, x, y, yi, od, oh, 0, g.out[2], channels & ~size_t{3});
+        } else {
+          pool_outputs_exact<kWithIndices>(g, x, y, yi, od, oh, 0, g.out[2], 0);
+        }
+      }
     }
   }
 }
