@@ -36,7 +36,7 @@ inline Taps load_taps(const float* p) {
 }
 
 // Max of one window row, the *negated* offset of its winner (0 or -1: -mask is the column) and
-// the sum of its taps (NaN if any tap is: see nan_seen in wasmsimd_argmax.h).
+// the sum of its taps (NaN if any tap is: see add_nan_check in wasmsimd_argmax.h).
 struct Partial {
   v128_t max, neg_offset, sum;
 };

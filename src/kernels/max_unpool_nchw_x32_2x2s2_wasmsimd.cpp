@@ -5,6 +5,7 @@
 #include <cassert>
 
 #include "kernels/kernels.h"
+#include "kernels/wasmsimd_mask.h"
 #include "kernels/zero_fill.h"
 
 namespace argpool {
@@ -21,13 +22,6 @@ inline v128_t contribution(v128_t v) {
 template <bool kBackward, typename T>
 inline T contribution(T v) {
   return kBackward ? T(0) + v : v;
-}
-
-// Hides that a lane mask came from a comparison. Otherwise LLVM turns `value & mask` into a
-// select, which wasm can only express as v128.bitselect (3 x64 instructions in V8 instead of 1).
-inline v128_t opaque(v128_t mask) {
-  __asm__("" : "+r"(mask));
-  return mask;
 }
 
 // Splats used by every window_group.
@@ -50,10 +44,10 @@ inline void window_group(const void* v, const int32_t* x, v128_t corner, const G
   const v128_t d = wasm_i32x4_sub(wasm_v128_load(x), corner);
   const v128_t e = wasm_i32x4_sub(d, k.out_w);
   *worst = wasm_u32x4_max(*worst, wasm_u32x4_min(d, e));
-  const v128_t a = wasm_v128_and(value, opaque(wasm_i32x4_eq(d, k.zero)));
-  const v128_t b = wasm_v128_and(value, opaque(wasm_i32x4_eq(d, k.one)));
-  const v128_t c = wasm_v128_and(value, opaque(wasm_i32x4_eq(e, k.zero)));
-  const v128_t f = wasm_v128_and(value, opaque(wasm_i32x4_eq(e, k.one)));
+  const v128_t a = wasm_v128_and(value, opaque_mask(wasm_i32x4_eq(d, k.zero)));
+  const v128_t b = wasm_v128_and(value, opaque_mask(wasm_i32x4_eq(d, k.one)));
+  const v128_t c = wasm_v128_and(value, opaque_mask(wasm_i32x4_eq(e, k.zero)));
+  const v128_t f = wasm_v128_and(value, opaque_mask(wasm_i32x4_eq(e, k.one)));
   float* top = static_cast<float*>(y0);
   float* bottom = static_cast<float*>(y1);
   wasm_v128_store(top, wasm_i32x4_shuffle(a, b, 0, 4, 1, 5));

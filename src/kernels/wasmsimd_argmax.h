@@ -6,6 +6,8 @@
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
 
+#include "kernels/wasmsimd_mask.h"
+
 namespace argpool {
 
 inline void argmax_step(v128_t v, v128_t v_index, v128_t* best, v128_t* best_index) {
@@ -14,32 +16,15 @@ inline void argmax_step(v128_t v, v128_t v_index, v128_t* best, v128_t* best_ind
   *best_index = wasm_v128_bitselect(v_index, *best_index, take);
 }
 
-// The same step for windows known to hold no NaN, in fewer instructions: f32x4.pmax(best, v) is
-// `best < v ? v : best`, which keeps the earlier value (and its bits: -0 before +0) on ties,
-// exactly like the rule above when no NaN is present.
-inline void argmax_step_ordered(v128_t v, v128_t v_index, v128_t* best, v128_t* best_index) {
-  const v128_t take = wasm_f32x4_lt(*best, v);
-  *best = wasm_f32x4_pmax(*best, v);
-  *best_index = wasm_v128_bitselect(v_index, *best_index, take);
-}
-
-// NaN detector for the ordered path: NaN propagates through addition, so a running sum of every
+// NaN detector for the fast paths: NaN propagates through addition, so a running sum of every
 // group's taps is NaN when any tap was. The sum can also turn NaN without one: +inf meeting -inf
 // (both infinities in a plane, or sums of huge values overflowing both ways); the plane then takes
-// the exact path, with the same results. One f32x4.add per group: a `sum != sum` test per group
-// costs another comparison on the two pipes that already run every max and comparison (25% of
-// the k2s2 kernel's time, measured), and a chain of more than one add per group made the loop
-// wait on their latency.
+// the exact path, with the same results. The check is about a fifth of the k2s2 kernel's time
+// (measured by leaving it out), so it is one f32x4.add per group into the running sum: a chain
+// of two adds per group (one per row) made the loop wait on their latency, and an integer count
+// of `sum != sum` per group measured 3% slower.
 inline v128_t add_nan_check(v128_t nan_sum, v128_t group_sum) { return wasm_f32x4_add(nan_sum, group_sum); }
 inline bool any_nan(v128_t nan_sum) { return wasm_v128_any_true(wasm_f32x4_ne(nan_sum, nan_sum)); }
-
-// A comparison mask LLVM may not reason about. Given `x & (a < b)` it knows the mask is all ones or
-// all zeros per lane and rewrites the AND as a select, which wasm expresses as v128.bitselect and
-// V8 lowers (x64) to three instructions plus a zero constant; the empty asm keeps the one AND.
-inline v128_t opaque_mask(v128_t mask) {
-  __asm__("" : "+r"(mask));
-  return mask;
-}
 
 // Even and odd lanes of the 8 floats at p: the two taps of 4 stride-2 windows.
 inline v128_t load_even(const float* p) {
