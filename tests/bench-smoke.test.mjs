@@ -74,7 +74,9 @@ test('bench --quick exits 0 and writes JSON with every expected row', () => {
     assert.equal(report.status, 0, report.stderr);
     assert.match(report.stdout, /\| in cache, resident tensors \| A \| B \| C \| D \| E \| F \| G \| H \|/);
     assert.match(report.stdout, /\| in cache, typed arrays in and out \| A \| B \| C \| D \| E \| F \| G \| H \|/);
-    assert.match(report.stdout, /\| A with indices, zero-copy: × bound \| [\d.]+× \| ≤ 1.4× \| (yes|no) \|/);
+    assert.match(report.stdout, /\| A with indices, zero-copy: × bound \(interleaved\) \| [\d.]+× \| ≤ 1.4× \| (yes|no) \|/);
+    assert.match(report.stdout, /\| × bound, interleaved \| A \| B \| C \| D \| E \| F \| G \| H \| U \| V \|/);
+    assert.match(report.stdout, /\| V zero-copy: × its bound \(interleaved\) \| [\d.]+× \| ≤ 2× \| (yes|no) \|/);
     assert.match(report.stdout, /\| B: argpool with indices, zero-copy, vs TF.js-wasm XNNPACK values only, resident \| [\d.]+ vs [\d.]+ ms \| faster \| (yes|no) \|/);
     assert.match(report.stdout, /\| E typed arrays, µs per call \| [\d.]+ \| ≤ 1 \| (yes|no) \|/);
   } finally {

@@ -6,7 +6,10 @@
 // argpool's rows and every peer's come in two forms: resident (argpool's wasm tensors; TF.js tensors
 // made once, each call op(x) and dispose(); ONNX Runtime's feed made once) and typed arrays → typed
 // arrays (copies, tensor creation and dataSync included). A ratio to argpool (×argpool) is only
-// taken between rows of the same form and output (addRatios in core.mjs). TF.js rows get the same
+// taken between rows of the same form and output (addRatios in core.mjs). The ratio to the bound
+// is also measured interleaved (rows named '… ÷ bound, interleaved': batches of argpool and of the
+// bound alternate, the median per-round ratio is kept), which a drifting machine cannot skew as it
+// skews two rows timed seconds apart. TF.js rows get the same
 // element count in NHWC (its layout), so no
 // transposes are timed. The first result of every row is checked against argpool's (PyTorch's)
 // result and any difference is printed in the notes: a row that computes something else says so.

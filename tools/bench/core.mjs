@@ -338,6 +338,39 @@ function boundRow(w, { name, bound, readCount, writeCount, withIndices }) {
   };
 }
 
+// The ratio to the bound, interleaved: a row of sequential samples and the bound's row are timed
+// seconds apart, and on a shared machine their medians drift by 10-30 % in that time. Here a batch
+// of the argpool call and a batch of each bound pattern alternate, round after round, and the
+// result is the median of the per-round ratios (argpool ÷ the faster pattern of that round).
+// The row's medianMs is argpool's; `pairedRatio` (with p25/p75) is the ratio.
+export const PAIRED_INDICES = 'argpool plan zero-copy ÷ bound, interleaved';
+export const PAIRED_VALUES = 'argpool plan values only ÷ values bound, interleaved';
+export const PAIRED_SCATTER = 'argpool zero-copy ÷ bound, interleaved';
+
+function pairedRow(w, { name, output, readCount, writeCount, withIndices, make }) {
+  return {
+    name,
+    workload: w.id,
+    required: true,
+    paired: true,
+    output,
+    setup: ({ ap, tester, fx }) => {
+      const made = make(ap, fx);
+      const input = tester.ap.tensor([readCount(fx)], 'float32');
+      const values = tester.ap.tensor([writeCount(fx)], 'float32');
+      const indices = withIndices ? tester.ap.tensor([writeCount(fx)], 'int32') : null;
+      return {
+        ...made,
+        bounds: BOUND_PATTERNS.map((pattern) => () => tester.memoryBound(input, values, indices, pattern)),
+        teardown: () => {
+          made.teardown?.();
+          [input, values, indices].forEach((t) => t?.dispose());
+        },
+      };
+    },
+  };
+}
+
 const NAIVE = 'naive JS (typed arrays, nested loops)';
 const REUSED_OUT = 'argpool maxPool (typed arrays, out arrays reused)';
 const FRESH_ARRAYS = 'platform: new Float32Array + Int32Array, set() of the results';
@@ -395,6 +428,35 @@ const POOL_ROWS = [
       return {
         run: () => ap.maxPool(t.x, options, out),
         check: () => describeDiffs(t.values.data.slice(), fx.ref.values.data),
+      };
+    },
+  }),
+  // The kernels against the bound, interleaved: see pairedRow.
+  (w) => pairedRow(w, {
+    name: PAIRED_INDICES, output: 'indices', readCount: (fx) => fx.input.data.length,
+    writeCount: (fx) => fx.ref.values.data.length, withIndices: true,
+    make: (ap, fx) => {
+      const t = wasmPool(ap, fx);
+      const plan = ap.maxPoolPlan(fx.input.shape, w.options);
+      const out = { values: t.values, indices: t.indices };
+      return {
+        run: () => plan.run(t.x, out),
+        check: () => describeDiffs(t.values.data.slice(), fx.ref.values.data, t.indices.data.slice(), fx.ref.indices.data),
+        teardown: () => plan.dispose(),
+      };
+    },
+  }),
+  (w) => pairedRow(w, {
+    name: PAIRED_VALUES, output: 'values', readCount: (fx) => fx.input.data.length,
+    writeCount: (fx) => fx.ref.values.data.length, withIndices: false,
+    make: (ap, fx) => {
+      const t = wasmPool(ap, fx);
+      const plan = ap.maxPoolPlan(fx.input.shape, { ...w.options, returnIndices: false });
+      const out = { values: t.values };
+      return {
+        run: () => plan.run(t.x, out),
+        check: () => describeDiffs(t.values.data.slice(), fx.ref.values.data),
+        teardown: () => plan.dispose(),
       };
     },
   }),
@@ -495,6 +557,14 @@ function scatterRows(op, { zeroCopy, typedArrays, naive }) {
     row(`argpool ${op} zero-copy (wasm tensors)`, 'resident', (w, { ap, fx }) => {
       const t = wasmScatter(ap, fx);
       return { run: () => zeroCopy(ap, t, w), check: () => describeDiffs(t.out.data.slice(), fx.ref.data) };
+    }),
+    (w) => pairedRow(w, {
+      name: PAIRED_SCATTER, output: 'output', readCount: (fx) => 2 * fx.pooled.values.data.length,
+      writeCount: (fx) => fx.ref.data.length, withIndices: false,
+      make: (ap, fx) => {
+        const t = wasmScatter(ap, fx);
+        return { run: () => zeroCopy(ap, t, w), check: () => describeDiffs(t.out.data.slice(), fx.ref.data) };
+      },
     }),
     row(`argpool ${op} (typed arrays)`, 'copies', (w, { ap, fx }) => ({
       run: () => typedArrays(ap, fx, w),
@@ -615,6 +685,65 @@ export async function measure(run, { timing, slow = false, pause = null, pauseEv
   };
 }
 
+// Interleaved timing of run() against `bounds` (pairedRow): a warm-up of each, batches sized to
+// last >= sampleMs, then rounds of one batch of run() and one of each bound until the budget
+// (twice a row's) is spent and at least 2 × minSamples rounds are taken. Per round the ratio is
+// run's time over the faster bound's.
+export async function measurePaired(run, bounds, { timing, pause = null }) {
+  const first = run();
+  const batchOf = (f) => {
+    let batch = 1;
+    for (;;) {
+      const t = now();
+      for (let i = 0; i < batch; ++i) f();
+      const elapsed = now() - t;
+      if (elapsed >= timing.sampleMs || batch >= MAX_BATCH) return batch;
+      batch = Math.min(MAX_BATCH, Math.ceil(batch * (elapsed > 0 ? Math.min(10, Math.max(1.25, (1.2 * timing.sampleMs) / elapsed)) : 10)));
+    }
+  };
+  const warmEnd = now() + timing.warmupMs;
+  while (now() < warmEnd) {
+    run();
+    for (const b of bounds) b();
+  }
+  const runBatch = batchOf(run);
+  const boundBatches = bounds.map(batchOf);
+  const timeBatch = (f, batch) => {
+    const t = now();
+    for (let i = 0; i < batch; ++i) f();
+    return (now() - t) / batch;
+  };
+  const ratios = [], runMs = [], boundMs = [];
+  let start = now();
+  while (ratios.length < timing.maxSamples && (ratios.length < 2 * timing.minSamples || now() - start < 2 * timing.budgetMs)) {
+    const a = timeBatch(run, runBatch);
+    const b = Math.min(...bounds.map((f, k) => timeBatch(f, boundBatches[k])));
+    ratios.push(a / b);
+    runMs.push(a);
+    boundMs.push(b);
+    if (pause) {
+      const before = now();
+      await pause();
+      start += now() - before;
+    }
+  }
+  const sorted = (list) => list.slice().sort((x, y) => x - y);
+  const r = sorted(ratios);
+  return {
+    first,
+    stats: {
+      medianMs: quantile(sorted(runMs), 0.5),
+      boundMs: quantile(sorted(boundMs), 0.5),
+      pairedRatio: quantile(r, 0.5),
+      pairedRatioP25: quantile(r, 0.25),
+      pairedRatioP75: quantile(r, 0.75),
+      samples: ratios.length,
+      callsPerSample: runBatch,
+      calls: 1 + ratios.length * runBatch,
+    },
+  };
+}
+
 // Sets up, times, checks and tears down one row; never throws. `fixtures(w)` gives the workload's
 // fx. The result: { workload, name, bound, boundKey, slow, required } with the stats of measure()
 // and `check` (null: bit for bit PyTorch's result), or `error` when the row cannot run. A row may
@@ -623,7 +752,7 @@ export async function measure(run, { timing, slow = false, pause = null, pauseEv
 export async function runRow(row, { ap, tester, workload, fixtures, timing, pause = null }) {
   const result = {
     workload: row.workload, name: row.name, bound: row.bound === true ? 'indices' : row.bound || false,
-    boundKey: row.boundKey ?? 'indices', slow: !!row.slow, required: !!row.required,
+    boundKey: row.boundKey ?? 'indices', slow: !!row.slow, required: !!row.required, paired: !!row.paired,
     form: row.form ?? null, output: row.output ?? null, reference: !!row.reference,
   };
   let teardown = null;
@@ -631,8 +760,14 @@ export async function runRow(row, { ap, tester, workload, fixtures, timing, paus
     if (!workload) throw new Error(`unknown workload '${row.workload}'`);
     const fx = fixtures(workload);
     const made = await row.setup({ ap, tester, workload, fx });
-    const { run, variants = [{ label: null, run }], check = null } = typeof made === 'function' ? { run: made } : made;
+    const { run, variants = [{ label: null, run }], check = null, bounds = null } = typeof made === 'function' ? { run: made } : made;
     teardown = typeof made === 'object' ? made.teardown ?? null : null;
+    if (bounds !== null) {
+      const { first, stats } = await measurePaired(run, bounds, { timing, pause });
+      Object.assign(result, stats);
+      result.check = check ? check(first) : null;
+      return result;
+    }
     // Rows with variants (the bounds) keep the fastest and name it in `note`.
     const measured = [];
     for (const v of variants) measured.push({ label: v.label, ...(await measure(v.run, { timing, slow: row.slow, pause })) });
@@ -665,7 +800,8 @@ export function addRatios(results) {
     const peers = results.filter((o) => o.workload === r.workload && o.medianMs !== undefined);
     const bound = peers.find((o) => o.bound === r.boundKey) ?? peers.find((o) => o.bound === 'indices');
     const like = r.form === null ? undefined : peers.find((o) => o.reference && o.form === r.form && o.output === r.output);
-    r.ratioToBound = bound && r.medianMs !== undefined ? r.medianMs / bound.medianMs : null;
+    r.ratioToBound = r.paired ? r.pairedRatio ?? null
+      : bound && r.medianMs !== undefined ? r.medianMs / bound.medianMs : null;
     r.ratioToArgpool = like && r.medianMs !== undefined ? r.medianMs / like.medianMs : null;
     r.ratioTo = like ? like.name : null;
   }
