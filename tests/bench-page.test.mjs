@@ -10,13 +10,13 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 import { startServer } from '../tools/serve.mjs';
-import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, BOUND, NAIVE } from './bench-rows.mjs';
+import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, BOUND, NAIVE, PAIRED_TF } from './bench-rows.mjs';
 import { SKIP_BROWSER, launchBrowser, watchPage } from './browser-helpers.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const POOL = [...ARGPOOL_POOL, NAIVE];
 // TF.js-wasm with resident tensors, on A-D only.
-const TF = ['tfjs-wasm maxPool (XNNPACK, values only) [resident]', 'tfjs-wasm maxPoolWithArgmax [resident]'];
+const TF = ['tfjs-wasm maxPool (XNNPACK, values only) [resident]', PAIRED_TF, 'tfjs-wasm maxPoolWithArgmax [resident]'];
 const EXPECTED = {
   A: [...POOL, ...TF], B: [...POOL, ...TF], C: [...POOL, ...TF], D: [...POOL, ...TF], E: POOL, F: POOL, G: POOL,
   H: ARGPOOL_POOL,
@@ -73,14 +73,14 @@ function assertRows(json, table, expected) {
   for (const r of table) {
     const key = `${r.workload} ${r.row}`;
     // TF.js-wasm's maxPoolWithArgmax differs from PyTorch's rule on windows whose maximum is negative.
-    const tfArgmax = r.row === TF[1];
+    const tfArgmax = r.row === 'tfjs-wasm maxPoolWithArgmax [resident]';
     assert.equal(r.status, tfArgmax ? 'mismatch' : 'ok', `${key}: ${r.cells.at(-1)}`);
     assert.equal(r.cells.length, 7, key);
     assert.match(r.cells[2], /^\d/, `${key}: median cell '${r.cells[2]}'`);
     assert.match(r.cells[3], /^\d.*×$/, `${key}: ×bound cell '${r.cells[3]}'`);
     // ×argpool: for rows with a form (argpool's own, naive JS, TF.js), against argpool's row of that form.
     // (The interleaved ratios to the bound have no form: they are not compared with argpool.)
-    const paired = /÷ .*bound, interleaved$/.test(r.row);
+    const paired = /, interleaved$/.test(r.row);
     if (!r.row.startsWith('bound') && !r.row.startsWith('platform') && !paired) assert.match(r.cells[4], /^\d.*×$/, `${key}: ×argpool cell '${r.cells[4]}'`);
     assert.match(r.cells[5], /^\d+$/, `${key}: calls cell '${r.cells[5]}'`);
     // Notes: empty (results equal PyTorch's), except that bounds name the faster of their two loops.

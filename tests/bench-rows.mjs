@@ -8,6 +8,7 @@ export const NAIVE = 'naive JS (typed arrays, nested loops)';
 export const PAIRED_INDICES = 'argpool plan zero-copy ÷ bound, interleaved';
 export const PAIRED_VALUES = 'argpool plan values only ÷ values bound, interleaved';
 export const PAIRED_SCATTER = 'argpool zero-copy ÷ bound, interleaved';
+export const PAIRED_TF = 'argpool plan zero-copy ÷ tfjs-wasm maxPool (XNNPACK, values only) [resident], interleaved';
 
 // Bounds and argpool's own pooling rows, in table order.
 export const ARGPOOL_POOL = [

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, bothForms, NAIVE } from './bench-rows.mjs';
+import { ARGPOOL_BACKWARD, ARGPOOL_POOL, ARGPOOL_UNPOOL, bothForms, NAIVE, PAIRED_TF } from './bench-rows.mjs';
 
 const bench = new URL('../tools/bench/bench.mjs', import.meta.url).pathname;
 
@@ -20,6 +20,7 @@ const COLD = [
 ];
 const PEERS = [
   ...bothForms('tfjs-wasm maxPool (XNNPACK, values only)'),
+  PAIRED_TF,
   ...bothForms('tfjs-wasm maxPoolWithArgmax'),
   ...bothForms('tfjs-cpu maxPoolWithArgmax'),
   ...bothForms('onnxruntime-web MaxPool (values only)'),
@@ -29,7 +30,7 @@ const POOL_HOT = [...ARGPOOL_POOL, NAIVE, ...PEERS];
 const POOL = [...ARGPOOL_POOL, NAIVE, ...COLD, ...PEERS];
 const EXPECTED = {
   A: POOL, B: POOL, C: POOL, D: POOL, E: POOL_HOT, F: POOL, G: POOL,
-  H: [...ARGPOOL_POOL, ...COLD, ...bothForms('tfjs-wasm maxPool (XNNPACK, values only)')],
+  H: [...ARGPOOL_POOL, ...COLD, ...bothForms('tfjs-wasm maxPool (XNNPACK, values only)'), PAIRED_TF],
   U: [...ARGPOOL_UNPOOL, ...bothForms('onnxruntime-web MaxUnpool (int64 global indices)')],
   V: [...ARGPOOL_BACKWARD, ...bothForms('tfjs-wasm MaxPoolGrad kernel (from x, y, dy)'), ...bothForms('tfjs-cpu MaxPoolGrad kernel (from x, y, dy)')],
 };
@@ -77,7 +78,8 @@ test('bench --quick exits 0 and writes JSON with every expected row', () => {
     assert.match(report.stdout, /\| A with indices, zero-copy: × bound \(interleaved\) \| [\d.]+× \| ≤ 1.4× \| (yes|no) \|/);
     assert.match(report.stdout, /\| × bound, interleaved \| A \| B \| C \| D \| E \| F \| G \| H \| U \| V \|/);
     assert.match(report.stdout, /\| V zero-copy: × its bound \(interleaved\) \| [\d.]+× \| ≤ 2× \| (yes|no) \|/);
-    assert.match(report.stdout, /\| B: argpool with indices, zero-copy, vs TF.js-wasm XNNPACK values only, resident \| [\d.]+ vs [\d.]+ ms \| faster \| (yes|no) \|/);
+    assert.match(report.stdout, /\| B: argpool with indices, zero-copy, vs TF.js-wasm XNNPACK values only, resident \(row medians\) \| [\d.]+ vs [\d.]+ ms \| faster \| (yes|no) \|/);
+    assert.match(report.stdout, /\| B: argpool with indices ÷ TF.js-wasm XNNPACK values only, resident \(interleaved\) \| [\d.]+× \| < 1× \| (yes|no) \|/);
     assert.match(report.stdout, /\| E typed arrays, µs per call \| [\d.]+ \| ≤ 1 \| (yes|no) \|/);
   } finally {
     rmSync(dir, { recursive: true, force: true });

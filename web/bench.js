@@ -7,7 +7,7 @@ import { createTesterWith } from '../tests/support/tester-core.mjs';
 import {
   addRatios, buildFixtures, CORE_ROWS, disposeFixtures, fmtMs, fmtRatio, runRow, TIMING, workloadsFor,
 } from '../tools/bench/core.mjs';
-import { tfPoolRow } from '../tools/bench/tfjs-peer-rows.mjs';
+import { tfPairedRow, tfPoolRow } from '../tools/bench/tfjs-peer-rows.mjs';
 
 const $ = (id) => document.getElementById(id);
 const root = $('bench');
@@ -45,7 +45,7 @@ async function useTfBackend(name) {
 
 // TF.js-wasm with its tensors resident, on the 2D NCHW workloads A-D, next to argpool zero-copy.
 const TF_WORKLOADS = new Set(['A', 'B', 'C', 'D']);
-const TF_ROWS = [tfPoolRow(useTfBackend, 'wasm', false, 'resident'), tfPoolRow(useTfBackend, 'wasm', true, 'resident')];
+const TF_ROWS = [tfPoolRow(useTfBackend, 'wasm', false, 'resident'), tfPairedRow(useTfBackend), tfPoolRow(useTfBackend, 'wasm', true, 'resident')];
 const rowsOf = (w) => [...CORE_ROWS[w.op], ...(TF_WORKLOADS.has(w.id) ? TF_ROWS : [])].map((make) => make(w));
 
 // ---- address options ----------------------------------------------------------------------------

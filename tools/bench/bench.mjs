@@ -40,7 +40,9 @@ import {
   TIMING as TIMING_PRESETS, workloadsFor,
 } from './core.mjs';
 import { createTester } from '../../tests/support/tester.mjs';
-import { bothForms, peerName, tfBackwardRow as tfBackwardRowWith, tfPoolRow as tfPoolRowWith } from './tfjs-peer-rows.mjs';
+import {
+  bothForms, peerName, tfBackwardRow as tfBackwardRowWith, tfPairedRow, tfPoolRow as tfPoolRowWith,
+} from './tfjs-peer-rows.mjs';
 import {
   loadArgpool, loadOrt, ortMaxPool, ortMaxUnpool, packageVersion, planeIndicesToOrt, ROOT, useTfBackend,
 } from './peers.mjs';
@@ -196,6 +198,7 @@ const POOL_ROWS = [
   ...CORE_ROWS.pool,
   ...COLD_ROWS,
   ...bothForms(tfPoolRow, 'wasm', false),
+  tfPairedRow(useTfBackend),
   ...bothForms(tfPoolRow, 'wasm', true),
   ...bothForms(tfPoolRow, 'cpu', true),
   ...bothForms(ortPoolRow, false),
@@ -234,6 +237,7 @@ const NHWC_ROWS = [
   ...CORE_ROWS['pool-nhwc'],
   ...COLD_ROWS,
   ...bothForms(tfPoolRow, 'wasm', false),
+  tfPairedRow(useTfBackend),
 ];
 
 const FACTORIES = { pool: POOL_ROWS, 'pool-nhwc': NHWC_ROWS, unpool: UNPOOL_ROWS, backward: BACKWARD_ROWS };

@@ -753,6 +753,7 @@ export async function runRow(row, { ap, tester, workload, fixtures, timing, paus
   const result = {
     workload: row.workload, name: row.name, bound: row.bound === true ? 'indices' : row.bound || false,
     boundKey: row.boundKey ?? 'indices', slow: !!row.slow, required: !!row.required, paired: !!row.paired,
+    pairedWith: row.paired ? row.pairedWith ?? 'bound' : null,
     form: row.form ?? null, output: row.output ?? null, reference: !!row.reference,
   };
   let teardown = null;
@@ -800,7 +801,7 @@ export function addRatios(results) {
     const peers = results.filter((o) => o.workload === r.workload && o.medianMs !== undefined);
     const bound = peers.find((o) => o.bound === r.boundKey) ?? peers.find((o) => o.bound === 'indices');
     const like = r.form === null ? undefined : peers.find((o) => o.reference && o.form === r.form && o.output === r.output);
-    r.ratioToBound = r.paired ? r.pairedRatio ?? null
+    r.ratioToBound = r.pairedWith === 'bound' ? r.pairedRatio ?? null
       : bound && r.medianMs !== undefined ? r.medianMs / bound.medianMs : null;
     r.ratioToArgpool = like && r.medianMs !== undefined ? r.medianMs / like.medianMs : null;
     r.ratioTo = like ? like.name : null;

@@ -140,3 +140,41 @@ export function tfBackwardRow(useBackend, backend, form) {
     });
   };
 }
+
+// argpool with indices (a plan, wasm tensors) against TF.js-wasm's XNNPACK maxPool (values only,
+// tensors resident), interleaved like the bound's paired rows (measurePaired in core.mjs): the
+// median per-round ratio argpool ÷ TF.js, below 1 when argpool is faster. Two rows timed seconds
+// apart drift by 10-30 % on a shared machine; alternating batches do not.
+export const PAIRED_TF = 'argpool plan zero-copy ÷ tfjs-wasm maxPool (XNNPACK, values only) [resident], interleaved';
+
+export function tfPairedRow(useBackend) {
+  return (w) => {
+    const g = tfGeometry(w);
+    return {
+      name: PAIRED_TF,
+      workload: w.id,
+      paired: true,
+      pairedWith: 'tfjs',
+      output: 'indices',
+      async setup({ ap, fx }) {
+        const tf = await useBackend('wasm');
+        const xt = tf.tensor(inputNhwc(w, fx), g.shape);
+        const op = g.rank === 3 ? () => tf.maxPool3d(xt, g.k, g.s, g.pad) : () => tf.maxPool(xt, g.k, g.s, g.pad);
+        const x = ap.tensor(fx.input.shape, 'float32', fx.input.data);
+        const values = ap.tensor(fx.ref.values.shape, 'float32'), indices = ap.tensor(fx.ref.values.shape, 'int32');
+        const plan = ap.maxPoolPlan(fx.input.shape, w.options);
+        const out = { values, indices };
+        return {
+          run: () => plan.run(x, out),
+          bounds: [() => op().dispose()],
+          check: () => describeDiffs(values.data.slice(), fx.ref.values.data, indices.data.slice(), fx.ref.indices.data),
+          teardown: () => {
+            plan.dispose();
+            [x, values, indices].forEach((t) => t.dispose());
+            xt.dispose();
+          },
+        };
+      },
+    };
+  };
+}
