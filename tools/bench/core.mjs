@@ -10,6 +10,9 @@
 // with ctx = { ap, tester, workload, fx } (fx: see buildFixtures(); tester: tests/support/tester-core.mjs,
 // whose own module runs the memory-bound kernel)); run() performs one call (sync or
 // returning a promise) and returns its result. See bench.mjs for what `bound` and `boundKey` mean.
+// A row with `paired: true` returns `bounds` ([run]) from setup as well: run() and those are timed
+// interleaved (measurePaired) and the row's `pairedRatio` is run's time over theirs
+// (`pairedWith`: 'bound', the default, or what else the row compares with, e.g. 'tfjs').
 
 // ---- workloads ----------------------------------------------------------------------------------
 // All N = 1, float32, NCHW (H: NHWC). Quick mode divides C by 8 (not below 1) to finish fast.
